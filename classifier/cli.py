@@ -1,0 +1,295 @@
+"""The ``stance`` command line: a thin typer layer that parses options, calls the library, renders.
+
+Exit codes: 0 ok; 2 bad input or usage (one line on stderr); 1 internal error. ``--debug`` shows
+tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import StanceInputError
+
+app = typer.Typer(
+    name="stance",
+    help="Stance and framing toward actors (states, leaders, organisations) in French and English news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"debug": False, "quiet": False}
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+CLASSIFY_FORMATS = ("table", "json", "jsonl", "csv")
+EVALUATE_FORMATS = ("table", "json", "markdown")
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _stdout():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _say(message: str) -> None:
+    if not _state["quiet"]:
+        _stderr().print(f"[grey62]{message}[/]", markup=True, highlight=False)
+
+
+def _fail(message: str, code: int) -> None:
+    from rich.markup import escape
+
+    _stderr().print(f"[red]error:[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def handle_errors(command):
+    """Turn user errors into one line + exit 2, and anything else into exit 1 (traceback with --debug)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except StanceInputError as exc:
+            if _state["debug"]:
+                raise
+            _fail(str(exc), 2)
+        except BrokenPipeError:
+            raise typer.Exit(0)
+        except Exception as exc:  # internal error
+            if _state["debug"]:
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", 1)
+
+    return wrapper
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    if value not in choices:
+        raise StanceInputError(f"{option} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _write_output(text: str, output: Optional[Path], force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    if output.exists() and not force:
+        raise StanceInputError("output file exists (use --force to overwrite it)", str(output))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StanceInputError(f"cannot write output: {exc.strerror or exc}", str(output)) from None
+    _say(f"wrote {output}")
+
+
+def _render(renderables, output: Optional[Path], force: bool) -> None:
+    from rich.console import Console
+
+    if output is None:
+        console = _stdout()
+        for item in renderables:
+            console.print(item)
+        return
+    console = Console(record=True, width=140, file=open("/dev/null", "w"))
+    for item in renderables:
+        console.print(item)
+    _write_output(console.export_text(), output, force)
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or status messages.")] = False,
+):
+    """Stance toward actors in news: classify, train, evaluate."""
+    _state["debug"] = debug
+    _state["quiet"] = quiet
+
+
+def _read_inputs(paths: list[str]) -> list[tuple[str, str]]:
+    from .analysis import read_article
+    from .data import expand_paths
+
+    inputs = []
+    for spec in paths:
+        if spec == "-":
+            data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+            try:
+                inputs.append(("-", data.decode("utf-8-sig")))
+            except UnicodeDecodeError as exc:
+                raise StanceInputError(f"standard input is not UTF-8 text (byte {exc.start})", "-") from None
+            continue
+        for path in expand_paths([spec], suffixes=ARTICLE_SUFFIXES):
+            inputs.append((str(path), read_article(path)))
+    if not inputs:
+        raise StanceInputError("no article found (folders are searched for .txt and .md files)")
+    return inputs
+
+
+@app.command()
+@handle_errors
+def classify(
+    paths: Annotated[list[str], typer.Argument(help="Article files, folders, globs, or - for standard input.")],
+    lang: Annotated[str, typer.Option(help="Language: auto, fr or en.")] = "auto",
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    model: Annotated[Optional[Path], typer.Option(help="Model file (default: the embedded default model).")] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="Actors file (JSON/TOML) extending the default list.")] = None,
+    replace_actors: Annotated[bool, typer.Option(help="Use --actors instead of the default list.")] = False,
+    force: Annotated[bool, typer.Option(help="Overwrite --output if it exists.")] = False,
+):
+    """Stance toward every actor, sentence by sentence, and a per-actor summary."""
+    from . import reporting
+    from .analysis import StanceAnalyzer
+
+    _check_choice(format, CLASSIFY_FORMATS, "--format")
+    _check_choice(lang, ("auto", "fr", "en"), "--lang")
+    if replace_actors and actors is None:
+        raise StanceInputError("--replace-actors needs --actors FILE")
+    inputs = _read_inputs(paths)
+    analyzer = StanceAnalyzer.load(model, actors, replace_actors, progress=_say)
+    results = [analyzer.analyze(text, lang=lang, source=source) for source, text in inputs]
+    if format == "table":
+        renderables = []
+        for result in results:
+            renderables += reporting.article_tables(result)
+        _render(renderables, output, force)
+    elif format == "json":
+        payload = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
+        _write_output(reporting.to_json(payload) + "\n", output, force)
+    elif format == "jsonl":
+        _write_output(reporting.to_jsonl(r.to_dict() for r in results), output, force)
+    else:
+        rows = [row for r in results for row in r.rows()]
+        _write_output(reporting.to_csv(rows, reporting.CLASSIFY_CSV_COLUMNS), output, force)
+
+
+@app.command()
+@handle_errors
+def train(
+    data: Annotated[Optional[list[str]], typer.Argument(help="Labeled files/folders/globs (default: data/train).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Model file to write (default: models/stance-default.joblib).")] = None,
+    cv: Annotated[int, typer.Option(help="Cross-validation folds for the model card (0 to skip).")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    data_format: Annotated[str, typer.Option(help="auto, stance or newsmtsc.")] = "auto",
+    actors: Annotated[Optional[Path], typer.Option(help="Actors file used to find mentions without offsets.")] = None,
+):
+    """Train a model from labeled sentences and write it with its model card."""
+    from rich.markup import escape
+
+    from .actors import load_actors
+    from .training import train as train_model
+
+    if cv == 1 or cv < 0:
+        raise StanceInputError("--cv must be 0 (skip) or at least 2")
+    card = train_model(data, out, cv=cv, seed=seed, data_format=data_format, actors=load_actors(actors), progress=_say)
+    cvm = card.get("cross_validation")
+    scores = f"; cross-validated macro-F1 {cvm['macro_f1_mean']:.3f} ± {cvm['macro_f1_std']:.3f}" if cvm else ""
+    _stdout().print(f"trained on {card['data']['total']} targets{escape(scores)} → {escape(str(out or card['model_file']))}")
+
+
+@app.command()
+@handle_errors
+def evaluate(
+    data: Annotated[list[str], typer.Argument(help="Labeled files/folders/globs to score the model on.")],
+    model: Annotated[Optional[Path], typer.Option(help="Model file (default: the embedded default model).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json or markdown.")] = "table",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    data_format: Annotated[str, typer.Option(help="auto, stance or newsmtsc.")] = "auto",
+    force: Annotated[bool, typer.Option(help="Overwrite --output if it exists.")] = False,
+):
+    """Accuracy, macro-F1, per-class scores, confusion matrix, per actor and per language."""
+    from . import reporting
+    from .actors import load_actors
+    from .data import read_labeled
+    from .evaluation import evaluate as evaluate_model
+    from .registry import resolve_model
+
+    _check_choice(format, EVALUATE_FORMATS, "--format")
+    targets = read_labeled(data, actors=load_actors(), data_format=data_format)
+    loaded, _card, _path = resolve_model(model, progress=_say)
+    report = evaluate_model(loaded, targets)
+    if format == "json":
+        _write_output(reporting.to_json(report) + "\n", output, force)
+    elif format == "markdown":
+        _write_output(reporting.evaluation_markdown(report), output, force)
+    else:
+        _render(reporting.evaluation_tables(report), output, force)
+
+
+@app.command("actors")
+@handle_errors
+def actors_command(
+    actors: Annotated[Optional[Path], typer.Option(help="Actors file extending the default list.")] = None,
+    replace_actors: Annotated[bool, typer.Option(help="Show only --actors, not the default list.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    find: Annotated[Optional[str], typer.Option(help="Show the mentions found in this text instead.")] = None,
+):
+    """List the known actors and their aliases, or the mentions found in --find TEXT."""
+    from dataclasses import asdict
+
+    from . import reporting
+    from .actors import load_actors
+
+    _check_choice(format, ("table", "json"), "--format")
+    index = load_actors(actors, replace=replace_actors)
+    if find is not None:
+        mentions = [asdict(m) for m in index.find(find)]
+        if format == "json":
+            _write_output(reporting.to_json(mentions) + "\n", None, False)
+        else:
+            for m in mentions:
+                _stdout().print(f"{m['start']:>4}-{m['end']:<4} {m['text']!r} → {m['actor']}", markup=False)
+        return
+    if format == "json":
+        _write_output(reporting.to_json(index.to_dict()) + "\n", None, False)
+    else:
+        _render([reporting.actors_table(index)], None, False)
+
+
+@app.command()
+@handle_errors
+def info(
+    model: Annotated[Optional[Path], typer.Option(help="Model file (default: the embedded default model).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+):
+    """Show a model's card (and check the model file against it)."""
+    from . import reporting
+    from .model import verify_model_file
+    from .paths import default_model_path
+    from .registry import default_model_is_stale, resolve_model
+
+    _check_choice(format, ("table", "json"), "--format")
+    path = model or default_model_path()
+    if model is None and default_model_is_stale(path):
+        resolve_model(None, progress=_say)
+    card = verify_model_file(path)
+    if format == "json":
+        _write_output(reporting.to_json(card) + "\n", None, False)
+    else:
+        _render([reporting.card_table(card)], None, False)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

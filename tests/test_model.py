@@ -1,0 +1,141 @@
+import json
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, cross_validate
+from sklearn.pipeline import Pipeline
+
+from classifier.data import Target, read_labeled
+from classifier.errors import StanceInputError
+from classifier.features import TargetFeatures, analyze
+from classifier.model import StanceClassifier, card_path, load_model, save_model, sha256_file
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_data):
+    targets = read_labeled([tiny_data])
+    return [t.target for t in targets], [t.stance for t in targets]
+
+
+def fast_model(**kwargs):
+    return StanceClassifier(char_ngrams=None, **kwargs)
+
+
+def test_prediction_depends_on_the_target(tiny):
+    X, y = tiny
+    model = fast_model().fit(X, y)
+    sentence = "Paris a salué Berlin mardi mais a accusé Madrid de mentir."
+    berlin = Target(sentence, sentence.index("Berlin"), sentence.index("Berlin") + 6, "fr")
+    madrid = Target(sentence, sentence.index("Madrid"), sentence.index("Madrid") + 6, "fr")
+    assert list(model.predict([berlin, madrid])) == ["supportive", "critical"]
+
+
+def test_masking_removes_the_target_words():
+    sentence = "Kiev a accusé Moscou de mentir."
+    a = analyze(Target(sentence, 14, 20))
+    assert "<tgt>" in a.masked and "moscou" not in a.masked.split()
+    assert "tgt:object_of_accuse" in a.cues.split()
+    b = analyze(Target(sentence, 0, 4))
+    assert "tgt:subject_of_accuse" in b.cues.split()
+
+
+def test_negation_is_marked():
+    sentence = "Pékin n'a jamais condamné Moscou."
+    a = analyze(Target(sentence, sentence.index("Moscou"), sentence.index("Moscou") + 6))
+    assert any(cue.startswith("not_") for cue in a.cues.split())
+
+
+def test_estimator_contract(tiny):
+    X, y = tiny
+    model = fast_model(C=2.0)
+    assert model.get_params()["C"] == 2.0
+    assert not hasattr(model, "classifier_")  # no work in __init__
+    clone(model).fit(X, y)
+    scores = cross_validate(fast_model(), X, y, cv=3, scoring="f1_macro")
+    assert len(scores["test_score"]) == 3
+    search = GridSearchCV(Pipeline([("stance", fast_model())]), {"stance__C": [0.5, 2.0]}, cv=2).fit(X, y)
+    assert search.best_params_["stance__C"] in (0.5, 2.0)
+    proba = model.set_params(C=1.0).fit(X, y).predict_proba(X[:4])
+    assert proba.shape == (4, 3) and np.allclose(proba.sum(axis=1), 1)
+    assert set(model.classes_) == {"supportive", "neutral", "critical"}
+
+
+def test_feature_transformer_alone(tiny):
+    X, _ = tiny
+    features = TargetFeatures(char_ngrams=(2, 3)).fit(X)
+    matrix = features.transform(X[:5])
+    assert matrix.shape == (5, len(features.get_feature_names_out()))
+
+
+def test_training_is_deterministic(tiny):
+    X, y = tiny
+    a = StanceClassifier(random_state=3).fit(X, y).predict_proba(X)
+    b = StanceClassifier(random_state=3).fit(X, y).predict_proba(X)
+    assert np.array_equal(a, b)
+
+
+def test_save_and_load_roundtrip(tiny, tmp_path):
+    X, y = tiny
+    model = fast_model().fit(X, y)
+    path = tmp_path / "m.joblib"
+    card = save_model(model, path, {"name": "m"})
+    assert card["sha256"] == sha256_file(path)
+    assert json.loads(card_path(path).read_text())["labels"] == list(model.classes_)
+    loaded, loaded_card = load_model(path)
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert not list(tmp_path.glob("*.tmp"))  # atomic: no temporary file left behind
+
+
+def test_tampered_truncated_or_unvouched_models_never_load(tiny, tmp_path):
+    X, y = tiny
+    path = tmp_path / "m.joblib"
+    save_model(fast_model().fit(X, y), path, {"name": "m"})
+    original = path.read_bytes()
+
+    path.write_bytes(original[:-10])  # truncated
+    with pytest.raises(StanceInputError, match="checksum mismatch"):
+        load_model(path)
+
+    tampered = bytearray(original)
+    tampered[len(tampered) // 2] ^= 0xFF
+    path.write_bytes(bytes(tampered))
+    with pytest.raises(StanceInputError, match="checksum mismatch"):
+        load_model(path)
+
+    path.write_bytes(original)
+    card = json.loads(card_path(path).read_text())
+    card["versions"]["scikit-learn"] = "0.0.1"
+    card_path(path).write_text(json.dumps(card))
+    with pytest.raises(StanceInputError, match="scikit-learn 0.0.1"):
+        load_model(path)
+
+    card_path(path).unlink()
+    with pytest.raises(StanceInputError, match="card missing"):
+        load_model(path)
+
+
+def test_training_writes_a_complete_card(tiny_model):
+    card = json.loads(card_path(tiny_model).read_text())
+    for key in ("labels", "data", "versions", "seed", "trained_at", "sha256", "params"):
+        assert key in card
+    assert card["data"]["total"] > 0
+    [entry] = card["data"]["files"].values()
+    assert len(entry["sha256"]) == 64
+    assert set(card["data"]["counts"]) == {"fr", "en"}
+
+
+def test_cross_validation_in_card(tiny_data, tmp_path):
+    from classifier.training import train
+
+    card = train([tiny_data], tmp_path / "cv.joblib", cv=3, seed=2, params={"char_ngrams": None})
+    cv = card["cross_validation"]
+    assert cv["folds"] == 3 and 0 <= cv["macro_f1_mean"] <= 1 and cv["grouped_by"] == "source"
+
+
+def test_same_seed_same_model(tiny_data, tmp_path):
+    from classifier.training import train
+
+    a = train([tiny_data], tmp_path / "a.joblib", cv=0, seed=5, params={"char_ngrams": None})
+    b = train([tiny_data], tmp_path / "b.joblib", cv=0, seed=5, params={"char_ngrams": None})
+    assert a["sha256"] == b["sha256"]
