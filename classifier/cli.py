@@ -286,6 +286,86 @@ def info(
         _render([reporting.card_table(card)], None, False)
 
 
+def _batch_progress_bar(input: Path):
+    """A rich progress bar (count, rate, ETA) on a terminal; ``None`` when quiet or not a TTY."""
+    if _state["quiet"] or not sys.stderr.isatty():
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .batch import count_records
+
+    bar = Progress(
+        TextColumn("classifying"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>7.1f} articles/s"), TextColumn("ETA"), TimeRemainingColumn(),
+        console=_stderr(), transient=False,
+    )
+    bar.add_task("batch", total=count_records(input), rate=0.0)
+    return bar
+
+
+@app.command()
+@handle_errors
+def batch(
+    input: Annotated[Path, typer.Argument(help="A folder of .txt files, or a .jsonl / .csv file of records "
+                                          "with id, text and optional lang, date, source.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output JSONL: one line per article.")],
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Local worker processes (-1: all cores; "
+                                                "default 1, or the whole cluster with --scheduler).")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(help="Dask scheduler address, e.g. tcp://HOST:8786 "
+                                                     "(needs the dask extra).")] = None,
+    chunk_size: Annotated[int, typer.Option(help="Articles per task and per commit.")] = 128,
+    lang: Annotated[str, typer.Option(help="Language when a record has none: auto, fr or en.")] = "auto",
+    model: Annotated[Optional[Path], typer.Option(help="Model file (default: the embedded default model).")] = None,
+    actors: Annotated[Optional[Path], typer.Option(help="Actors file (JSON/TOML) extending the default list.")] = None,
+    replace_actors: Annotated[bool, typer.Option(help="Use --actors instead of the default list.")] = False,
+    max_chars: Annotated[int, typer.Option(help="Longer articles go to the errors file.")] = 1_000_000,
+    resume: Annotated[bool, typer.Option(help="Finish an interrupted run into OUT (or start one).")] = False,
+    force: Annotated[bool, typer.Option(help="Start over, overwriting OUT and its errors and journal files.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or status messages.")] = False,
+):
+    """Classify a large corpus to JSONL: streaming, parallel, resumable.
+
+    Unprocessable records go to OUT.errors.jsonl; exit code 3 when there are any.
+    """
+    import time
+
+    from .batch import EXIT_RECORDS_FAILED, run_batch
+
+    _state["quiet"] = _state["quiet"] or quiet
+    bar = _batch_progress_bar(input) if input.exists() else None
+    started = time.perf_counter()
+
+    def progress(done: int, this_run: int) -> None:
+        if bar is not None:
+            elapsed = time.perf_counter() - started
+            bar.update(bar.task_ids[0], completed=done, rate=this_run / elapsed if elapsed > 0 else 0.0)
+
+    try:
+        if bar is not None:
+            bar.start()
+        summary = run_batch(
+            input, out, lang=lang, model=model, actors=actors, replace_actors=replace_actors, jobs=jobs,
+            scheduler=scheduler, chunk_size=chunk_size, max_chars=max_chars, resume=resume, force=force,
+            progress=progress, say=_say,
+        )
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.stop()
+            bar = None
+        _stderr().print("interrupted: what was committed is safe; rerun with --resume to finish")
+        raise typer.Exit(130)
+    finally:
+        if bar is not None:
+            bar.stop()
+    resumed = f" (+{summary.resumed} from earlier runs)" if summary.resumed else ""
+    _say(f"{summary.processed} articles classified, {summary.failed} failed, {summary.skipped} duplicate ids skipped"
+         f"{resumed} in {summary.elapsed:.1f} s ({summary.rate:.1f} articles/s, {summary.backend}) → {summary.output}")
+    if not summary.ok:
+        reasons = ", ".join(f"{k} {v}" for k, v in sorted(summary.reasons.items()))
+        _say(f"{summary.total_failed + summary.total_skipped} record(s) not classified ({reasons}): see {summary.errors}")
+        raise typer.Exit(EXIT_RECORDS_FAILED)
+
+
 def run() -> None:
     """Console-script entry point."""
     app()
