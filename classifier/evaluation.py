@@ -44,8 +44,35 @@ def score(y_true, y_pred, labels=LABELS) -> dict:
     }
 
 
-def evaluate(model, targets, min_group: int = 1) -> dict:
-    """Score ``model`` on labeled ``targets``, overall and broken down by actor and language."""
+def evaluate_frames(frame_model, targets) -> dict | None:
+    """Frame scores of ``frame_model`` on the sentences of ``targets`` (deduplicated), or ``None``
+    when no target carries a frame: per-frame precision/recall/F1, micro- and macro-F1, per language."""
+    from .frames import frame_examples, score_frames
+
+    examples, inconsistent = frame_examples(targets)
+    if not examples:
+        return None
+    predicted = frame_model.predict(examples)
+    labels = [str(c) for c in frame_model.classes_]
+    report = score_frames([e.frames for e in examples], predicted, labels)
+    report["inconsistent_sentences"] = inconsistent
+    unknown = sorted({f for e in examples for f in e.frames} - set(labels))
+    report["unknown_frames"] = unknown  # gold frames the model cannot predict
+    per_language = {}
+    for lang in sorted({e.lang for e in examples}):
+        idx = [i for i, e in enumerate(examples) if e.lang == lang]
+        sub = score_frames([examples[i].frames for i in idx], [predicted[i] for i in idx], labels)
+        per_language[lang] = {"n_sentences": sub["n_sentences"], "micro_f1": sub["micro_f1"], "macro_f1": sub["macro_f1"]}
+    report["per_language"] = per_language
+    return report
+
+
+def evaluate(model, targets, min_group: int = 1, frame_model=None) -> dict:
+    """Score ``model`` on labeled ``targets``, overall and broken down by actor and language.
+
+    With a ``frame_model`` and targets that carry frames, the report also has a ``frames`` key
+    (:func:`evaluate_frames`).
+    """
     y_true = [t.stance for t in targets]
     y_pred = list(model.predict([t.target for t in targets])) if targets else []
     report = score(y_true, y_pred)
@@ -60,4 +87,6 @@ def evaluate(model, targets, min_group: int = 1) -> dict:
             sub = score([y_true[i] for i in idx], [y_pred[i] for i in idx])
             breakdown[name] = {"n": sub["n"], "accuracy": sub["accuracy"], "macro_f1": sub["macro_f1"]}
         report[key] = breakdown
+    if frame_model is not None and any(t.frames for t in targets):
+        report["frames"] = evaluate_frames(frame_model, targets)
     return report

@@ -9,7 +9,8 @@ from .paths import default_model_path
 
 
 def default_model_is_stale(path: Path) -> bool:
-    """True when the default model is missing, or was saved by another scikit-learn version."""
+    """True when the default model is missing, was saved by another scikit-learn version, or lacks the
+    frame companion that the default model carries (:mod:`classifier.frames`)."""
     import json
 
     import sklearn
@@ -20,7 +21,13 @@ def default_model_is_stale(path: Path) -> bool:
         card = json.loads(card_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
-    return (card.get("versions") or {}).get("scikit-learn") != sklearn.__version__
+    if (card.get("versions") or {}).get("scikit-learn") != sklearn.__version__:
+        return True
+    # trained before frame companions existed, or its companion is gone: retrain (it carries both)
+    if "frames" not in card:
+        return True
+    entry = card["frames"]
+    return bool(entry) and not path.with_name(entry.get("model_file", "")).is_file()
 
 
 def resolve_model(model_path=None, progress=None):

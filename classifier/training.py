@@ -106,5 +106,9 @@ def train(
     started = time.perf_counter()
     model.fit([t.target for t in targets], [t.stance for t in targets])
     card["fit_seconds"] = round(time.perf_counter() - started, 2)
+    # the frame companion (m.frames.joblib), trained from the same records grouped by sentence
+    from .frames import companion_entry, train_frames
+
+    card["frames"] = companion_entry(train_frames(targets, out, cv=cv, seed=seed, progress=say))
     say(f"writing {out}")
     return save_model(model, out, card)
