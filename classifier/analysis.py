@@ -2,11 +2,17 @@
 
 :class:`StanceAnalyzer` bundles a verified model and an actor index; :meth:`StanceAnalyzer.analyze`
 returns an :class:`ArticleResult`, plain data that the CLI renders and that ``to_dict()`` turns into
-JSON-ready dictionaries.
+JSON-ready dictionaries (the schema is documented in ``docs/output-schema.md``).
+
+Besides stance, a result carries framing: the frames of each sentence (when the model has a frame
+companion, see :mod:`classifier.frames`), who says what about whom (:mod:`classifier.sources`), and —
+with ``report=True`` — a per-actor framing report: a bootstrap confidence interval of the net score,
+the sentences that weigh most, what others say about the actor and what it says about others.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -46,11 +52,32 @@ class SentenceResult:
     end: int
     text: str
     targets: list[TargetResult] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)  # predicted frames, most probable first
+    frame_scores: dict[str, float] = field(default_factory=dict)  # probability of every frame
+
+
+@dataclass
+class SourceStatement:
+    """Who says what about whom: ``source`` makes a statement about ``target`` in sentence ``sentence``.
+
+    ``stance`` and ``confidence`` are the stance model's prediction for ``target`` in that sentence;
+    ``kind`` is how the statement is attributed (``reported_speech``, ``quote``, ``accusation``,
+    ``praise``, ``according_to``) and ``cue`` the verb or marker that attributes it.
+    """
+
+    sentence: int
+    source: str
+    target: str
+    stance: str
+    confidence: float
+    kind: str
+    cue: str
+    source_mention: MentionSpan
 
 
 @dataclass
 class ActorSummary:
-    """How an article treats one actor."""
+    """How an article treats one actor (the fields after ``frames`` are filled with ``report=True``)."""
 
     actor: str
     type: str
@@ -61,6 +88,14 @@ class ActorSummary:
     net_score: float
     stance: str
     top_sentence: dict | None
+    frames: list[dict] = field(default_factory=list)  # [{"frame", "sentences", "share"}], most frequent first
+    net_score_ci: list[float] | None = None  # 95 % bootstrap interval over the actor's sentences
+    top_sentences: list[dict] | None = None  # the sentences that weigh most toward the overall stance
+    said_about: list[dict] | None = None  # what others say about this actor
+    says_about: list[dict] | None = None  # what this actor says about others
+
+
+REPORT_FIELDS = ("net_score_ci", "top_sentences", "said_about", "says_about")
 
 
 @dataclass
@@ -70,16 +105,57 @@ class ArticleResult:
     sentences: list[SentenceResult]
     actors: list[ActorSummary]
     model: dict
+    frames: list[dict] | None = None  # dominant frames of the article (computed from the sentences)
+    sources: list[SourceStatement] | None = None  # who says what about whom (computed from the sentences)
+    sources_quoted: list[dict] | None = None  # report only: each quoted actor and what it talks about
+
+    def __post_init__(self):
+        if self.frames is None:
+            self.frames = frame_shares(self.sentences)
+        if self.sources is None:
+            self.sources = find_sources(self.sentences)
+
+    @property
+    def report(self) -> bool:
+        return self.sources_quoted is not None
 
     def to_dict(self) -> dict:
-        return {
+        out = {
             "source": self.source,
             "lang": self.lang,
             "model": self.model,
             "n_sentences": len(self.sentences),
+            "frames": self.frames,
             "sentences": [asdict(s) for s in self.sentences],
-            "actors": [asdict(a) for a in self.actors],
+            "actors": [_actor_dict(a) for a in self.actors],
+            "sources": [asdict(s) for s in self.sources],
         }
+        if self.sources_quoted is not None:
+            out["sources_quoted"] = self.sources_quoted
+        return out
+
+    def report_rows(self) -> list[dict]:
+        """One flat row per actor with the report's figures, for CSV."""
+        rows = []
+        for a in self.actors:
+            ci = a.net_score_ci or [None, None]
+            rows.append({
+                "source": self.source,
+                "actor": a.actor,
+                "type": a.type,
+                "mentions": a.mentions,
+                "sentences": a.sentences,
+                **{f"n_{label}": a.counts.get(label, 0) for label in LABELS},
+                "net_score": a.net_score,
+                "ci_low": ci[0],
+                "ci_high": ci[1],
+                "stance": a.stance,
+                "frames": " | ".join(f"{f['frame']}:{f['sentences']}" for f in a.frames),
+                "said_about": _tally(a.said_about, "source"),
+                "says_about": _tally(a.says_about, "target"),
+                "top_sentence": (a.top_sentence or {}).get("text", ""),
+            })
+        return rows
 
     def rows(self) -> list[dict]:
         """One flat row per (sentence, actor), for CSV and tables."""
@@ -109,25 +185,170 @@ def overall_stance(net_score: float, threshold: float = NET_THRESHOLD) -> str:
     return "neutral"
 
 
-class StanceAnalyzer:
-    """A model and an actor index, ready to classify articles."""
+def _tally(statements: list[dict] | None, who: str) -> str:
+    """``"Chine:supportive×2 | Iran:critical"`` from report statements."""
+    counts: dict[tuple[str, str], int] = {}
+    for item in statements or []:
+        counts[(item[who], item["stance"])] = counts.get((item[who], item["stance"]), 0) + 1
+    return " | ".join(f"{name}:{stance}" + (f"×{n}" if n > 1 else "") for (name, stance), n in counts.items())
 
-    def __init__(self, model, actors: ActorIndex, model_info: dict | None = None):
+
+def _actor_dict(actor: ActorSummary) -> dict:
+    out = asdict(actor)
+    for name in REPORT_FIELDS:
+        if out[name] is None:
+            del out[name]
+    return out
+
+
+# Sentences shorter than this (in word tokens) get no frame: datelines, bylines, "AFP".
+MIN_FRAME_WORDS = 4
+BOOTSTRAP_SAMPLES = 1000
+TOP_SENTENCES = 3
+
+
+def frame_shares(sentences: list[SentenceResult]) -> list[dict]:
+    """``[{"frame", "sentences", "share"}]``: how many framed sentences carry each frame, most first."""
+    framed = [s for s in sentences if s.frames]
+    counts: dict[str, int] = {}
+    weight: dict[str, float] = {}
+    for sentence in framed:
+        for frame in sentence.frames:
+            counts[frame] = counts.get(frame, 0) + 1
+            weight[frame] = weight.get(frame, 0.0) + sentence.frame_scores.get(frame, 0.0)
+    order = sorted(counts, key=lambda f: (-counts[f], -weight[f], f))
+    return [{"frame": f, "sentences": counts[f], "share": round(counts[f] / len(framed), 4)} for f in order]
+
+
+def find_sources(sentences: list[SentenceResult]) -> list[SourceStatement]:
+    """Who says what about whom, from the sentences' texts and their targets' stances."""
+    from types import SimpleNamespace
+
+    from .sources import find_attributions, statement_targets
+
+    out: list[SourceStatement] = []
+    for sentence in sentences:
+        if not sentence.targets:
+            continue
+        mentions = [
+            SimpleNamespace(actor=t.actor, text=m.text, start=m.start - sentence.start, end=m.end - sentence.start)
+            for t in sentence.targets for m in t.mentions
+        ]
+        by_actor = {t.actor: t for t in sentence.targets}
+        for attribution in find_attributions(sentence.text, mentions):
+            seen = set()
+            for mention in statement_targets(attribution, mentions):
+                if mention.actor in seen:
+                    continue
+                seen.add(mention.actor)
+                target = by_actor[mention.actor]
+                out.append(SourceStatement(
+                    sentence=sentence.index,
+                    source=attribution.source,
+                    target=mention.actor,
+                    stance=target.stance,
+                    confidence=target.confidence,
+                    kind=attribution.kind,
+                    cue=attribution.cue,
+                    source_mention=MentionSpan(attribution.source_text, sentence.start + attribution.source_start,
+                                               sentence.start + attribution.source_end),
+                ))
+    return out
+
+
+def quoted_sources(sentences: list[SentenceResult]) -> list[dict]:
+    """Every actor the article quotes or reports, with what its statements are about (report)."""
+    from types import SimpleNamespace
+
+    from .sources import find_attributions, statement_targets
+
+    quoted: dict[str, dict] = {}
+    for sentence in sentences:
+        if not sentence.targets:
+            continue
+        mentions = [
+            SimpleNamespace(actor=t.actor, text=m.text, start=m.start - sentence.start, end=m.end - sentence.start)
+            for t in sentence.targets for m in t.mentions
+        ]
+        stance_of = {t.actor: t.stance for t in sentence.targets}
+        for attribution in find_attributions(sentence.text, mentions):
+            entry = quoted.setdefault(attribution.source, {"actor": attribution.source, "statements": 0,
+                                                           "sentences": [], "kinds": {}, "targets": {}})
+            entry["statements"] += 1
+            if sentence.index not in entry["sentences"]:
+                entry["sentences"].append(sentence.index)
+            entry["kinds"][attribution.kind] = entry["kinds"].get(attribution.kind, 0) + 1
+            for actor in dict.fromkeys(m.actor for m in statement_targets(attribution, mentions)):
+                counts = entry["targets"].setdefault(actor, {label: 0 for label in LABELS})
+                counts[stance_of[actor]] = counts.get(stance_of[actor], 0) + 1
+    return sorted(quoted.values(), key=lambda e: (-e["statements"], e["actor"]))
+
+
+def bootstrap_interval(values, samples: int = BOOTSTRAP_SAMPLES, level: float = 0.95, seed: int = 0) -> list[float]:
+    """Percentile bootstrap interval of the mean of ``values`` (resampling the values, seeded)."""
+    values = np.asarray(values, dtype=float)
+    if len(values) == 0:
+        return [0.0, 0.0]
+    if len(values) == 1:
+        return [round(float(values[0]), 4)] * 2
+    rng = np.random.default_rng(seed)
+    means = values[rng.integers(0, len(values), size=(samples, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+    return [round(float(low), 4), round(float(high), 4)]
+
+
+def leaning(target: TargetResult) -> float:
+    """P(supportive) − P(critical) of one target: the unit of the net score."""
+    return target.probabilities.get("supportive", 0.0) - target.probabilities.get("critical", 0.0)
+
+
+class StanceAnalyzer:
+    """A model and an actor index (and optionally a frame model), ready to classify articles."""
+
+    def __init__(self, model, actors: ActorIndex, model_info: dict | None = None, frame_model=None):
         self.model = model
         self.actors = actors
         self.model_info = model_info or {}
+        self.frame_model = frame_model
         self._labels = [str(c) for c in model.classes_]
 
     @classmethod
     def load(cls, model_path=None, actors_path=None, replace_actors: bool = False, progress=None):
-        """Load the default (trained on first use) or given model and the actors list."""
+        """Load the default (trained on first use) or given model, its frame companion and the actors."""
+        from .frames import load_companion
         from .registry import resolve_model
 
         model, card, path = resolve_model(model_path, progress=progress)
         info = {"name": card.get("name"), "path": str(path), "sha256": card.get("sha256")}
-        return cls(model, load_actors(actors_path, replace=replace_actors), info)
+        frame_model, frame_card = load_companion(path, card)
+        if frame_model is not None:
+            info["frames"] = {"name": frame_card.get("name"), "sha256": frame_card.get("sha256"),
+                              "labels": [str(c) for c in frame_model.classes_]}
+        return cls(model, load_actors(actors_path, replace=replace_actors), info, frame_model)
 
-    def analyze(self, text: str, lang: str = "auto", source: str = "-") -> ArticleResult:
+    def frame_sentences(self, sentences: list[SentenceResult]) -> None:
+        """Fill in the frames of ``sentences`` (no-op without a frame model)."""
+        if self.frame_model is None:
+            return
+        from .segmentation import words
+
+        eligible = [s for s in sentences if sum(w[:1].isalnum() for w in words(s.text)) >= MIN_FRAME_WORDS]
+        if not eligible:
+            return
+        proba = self.frame_model.predict_proba([s.text for s in eligible])
+        chosen = self.frame_model.decide(proba)
+        labels = [str(c) for c in self.frame_model.classes_]
+        for sentence, row, frames in zip(eligible, proba, chosen):
+            scores = {label: round(float(p), 4) for label, p in zip(labels, row)}
+            sentence.frames = sorted(frames, key=lambda f: -scores[f])
+            sentence.frame_scores = scores
+
+    def analyze(self, text: str, lang: str = "auto", source: str = "-", report: bool = False) -> ArticleResult:
+        """Classify ``text``: stance per (sentence, actor), frames, sources, per-actor summary.
+
+        ``report=True`` adds the framing report (confidence intervals, weightiest sentences, what
+        actors say about each other, quoted sources).
+        """
         if not isinstance(text, str):
             raise StanceInputError("expected text", source)
         if lang not in ("auto", "fr", "en"):
@@ -154,10 +375,17 @@ class StanceAnalyzer:
             sentence.targets.append(
                 TargetResult(actor, self._labels[best], round(float(mean[best]), 4), probabilities, spans)
             )
-        return ArticleResult(source, language, sentences, self.summarize(sentences), self.model_info)
+        self.frame_sentences(sentences)
+        sources = find_sources(sentences)
+        return ArticleResult(
+            source, language, sentences, self.summarize(sentences, report=report, sources=sources), self.model_info,
+            sources=sources, sources_quoted=quoted_sources(sentences) if report else None,
+        )
 
-    def summarize(self, sentences: list[SentenceResult]) -> list[ActorSummary]:
-        """Per-actor totals, sorted by number of mentions."""
+    def summarize(self, sentences: list[SentenceResult], report: bool = False, sources=None) -> list[ActorSummary]:
+        """Per-actor totals, sorted by number of mentions (with the report fields if ``report``)."""
+        if report and sources is None:
+            sources = find_sources(sentences)
         by_actor: dict[str, list[tuple[SentenceResult, TargetResult]]] = {}
         for sentence in sentences:
             for target in sentence.targets:
@@ -168,7 +396,7 @@ class StanceAnalyzer:
             leanings = []
             for _, target in items:
                 counts[target.stance] = counts.get(target.stance, 0) + 1
-                leanings.append(target.probabilities.get("supportive", 0.0) - target.probabilities.get("critical", 0.0))
+                leanings.append(leaning(target))
             net = float(np.mean(leanings))
             stance = overall_stance(net)
             # the sentence that weighs most toward the overall stance
@@ -176,29 +404,46 @@ class StanceAnalyzer:
                 key = lambda item: item[1].probabilities.get("neutral", 0.0)  # noqa: E731
             else:
                 sign = 1 if stance == "supportive" else -1
-                key = lambda item: sign * (  # noqa: E731
-                    item[1].probabilities.get("supportive", 0.0) - item[1].probabilities.get("critical", 0.0)
-                )
+                key = lambda item: sign * leaning(item[1])  # noqa: E731
             top_sentence, top_target = max(items, key=key)
             info = self.actors.get(actor)
-            summaries.append(
-                ActorSummary(
-                    actor=actor,
-                    type=info.type if info else "other",
-                    affiliation=info.affiliation if info else None,
-                    mentions=sum(len(t.mentions) for _, t in items),
-                    sentences=len(items),
-                    counts=counts,
-                    net_score=round(net, 4),
-                    stance=stance,
-                    top_sentence={
-                        "index": top_sentence.index,
-                        "text": top_sentence.text,
-                        "stance": top_target.stance,
-                        "confidence": top_target.confidence,
-                    },
-                )
+            frames = frame_shares([sentence for sentence, _ in items])
+            summary = ActorSummary(
+                actor=actor,
+                type=info.type if info else "other",
+                affiliation=info.affiliation if info else None,
+                mentions=sum(len(t.mentions) for _, t in items),
+                sentences=len(items),
+                counts=counts,
+                net_score=round(net, 4),
+                stance=stance,
+                top_sentence={
+                    "index": top_sentence.index,
+                    "text": top_sentence.text,
+                    "stance": top_target.stance,
+                    "confidence": top_target.confidence,
+                },
+                frames=frames,
             )
+            if report:
+                ranked = sorted(items, key=lambda item: (-key(item), item[0].index))[:TOP_SENTENCES]
+                summary.net_score_ci = bootstrap_interval(leanings, seed=zlib.crc32(actor.encode("utf-8")))
+                summary.top_sentences = [
+                    {"index": s.index, "text": s.text, "stance": t.stance, "confidence": t.confidence,
+                     "leaning": round(leaning(t), 4)}
+                    for s, t in ranked
+                ]
+                summary.said_about = [
+                    {"source": st.source, "sentence": st.sentence, "stance": st.stance, "confidence": st.confidence,
+                     "kind": st.kind, "cue": st.cue}
+                    for st in sources if st.target == actor
+                ]
+                summary.says_about = [
+                    {"target": st.target, "sentence": st.sentence, "stance": st.stance, "confidence": st.confidence,
+                     "kind": st.kind, "cue": st.cue}
+                    for st in sources if st.source == actor
+                ]
+            summaries.append(summary)
         summaries.sort(key=lambda s: (-s.mentions, s.actor))
         return summaries
 
@@ -215,3 +460,65 @@ def read_article(path: str | Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise StanceInputError(f"not UTF-8 text (byte {exc.start})", str(path), line) from None
+
+
+def actor_totals(results: list[ArticleResult]) -> list[dict]:
+    """Per-actor totals over several articles, for further analysis (``stance classify --totals``).
+
+    For each actor: articles, mentions, sentences, counts per stance, the overall net score (mean
+    leaning over all its sentences, with a bootstrap interval), the mean of the per-article net
+    scores, and one entry per article (``per_article``).
+    """
+    by_actor: dict[str, dict] = {}
+    for result in results:
+        leanings_of: dict[str, list[float]] = {}
+        for sentence in result.sentences:
+            for target in sentence.targets:
+                leanings_of.setdefault(target.actor, []).append(leaning(target))
+        for summary in result.actors:
+            entry = by_actor.setdefault(summary.actor, {
+                "actor": summary.actor, "type": summary.type, "affiliation": summary.affiliation,
+                "articles": 0, "mentions": 0, "sentences": 0, "counts": {label: 0 for label in LABELS},
+                "leanings": [], "per_article": [],
+            })
+            entry["articles"] += 1
+            entry["mentions"] += summary.mentions
+            entry["sentences"] += summary.sentences
+            for label, count in summary.counts.items():
+                entry["counts"][label] = entry["counts"].get(label, 0) + count
+            entry["leanings"] += leanings_of.get(summary.actor, [])
+            entry["per_article"].append({
+                "source": result.source, "mentions": summary.mentions, "sentences": summary.sentences,
+                "counts": dict(summary.counts), "net_score": summary.net_score, "stance": summary.stance,
+            })
+    totals = []
+    for actor, entry in by_actor.items():
+        leanings = entry.pop("leanings")
+        net = float(np.mean(leanings)) if leanings else 0.0
+        entry["net_score"] = round(net, 4)
+        entry["net_score_ci"] = bootstrap_interval(leanings, seed=zlib.crc32(actor.encode("utf-8")))
+        entry["mean_article_net_score"] = round(float(np.mean([a["net_score"] for a in entry["per_article"]])), 4)
+        entry["stance"] = overall_stance(net)
+        per_article = entry.pop("per_article")
+        entry["per_article"] = per_article
+        totals.append(entry)
+    totals.sort(key=lambda e: (-e["mentions"], e["actor"]))
+    return totals
+
+
+def totals_rows(totals: list[dict]) -> list[dict]:
+    """Long-format rows of :func:`actor_totals`: one per (actor, article), then one ``(all)`` row per actor."""
+    rows = []
+    for entry in totals:
+        for article in entry["per_article"]:
+            rows.append({"actor": entry["actor"], "type": entry["type"], "source": article["source"],
+                         "mentions": article["mentions"], "sentences": article["sentences"],
+                         **{f"n_{label}": article["counts"].get(label, 0) for label in LABELS},
+                         "net_score": article["net_score"], "ci_low": None, "ci_high": None,
+                         "stance": article["stance"]})
+        rows.append({"actor": entry["actor"], "type": entry["type"], "source": "(all)",
+                     "mentions": entry["mentions"], "sentences": entry["sentences"],
+                     **{f"n_{label}": entry["counts"].get(label, 0) for label in LABELS},
+                     "net_score": entry["net_score"], "ci_low": entry["net_score_ci"][0],
+                     "ci_high": entry["net_score_ci"][1], "stance": entry["stance"]})
+    return rows

@@ -26,7 +26,7 @@ app = typer.Typer(
 _state = {"debug": False, "quiet": False}
 
 ARTICLE_SUFFIXES = (".txt", ".md")
-CLASSIFY_FORMATS = ("table", "json", "jsonl", "csv")
+CLASSIFY_FORMATS = ("table", "json", "jsonl", "csv", "html")
 EVALUATE_FORMATS = ("table", "json", "markdown")
 
 
@@ -147,14 +147,18 @@ def _read_inputs(paths: list[str]) -> list[tuple[str, str]]:
 def classify(
     paths: Annotated[list[str], typer.Argument(help="Article files, folders, globs, or - for standard input.")],
     lang: Annotated[str, typer.Option(help="Language: auto, fr or en.")] = "auto",
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or html.")] = "table",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
     model: Annotated[Optional[Path], typer.Option(help="Model file (default: the embedded default model).")] = None,
     actors: Annotated[Optional[Path], typer.Option(help="Actors file (JSON/TOML) extending the default list.")] = None,
     replace_actors: Annotated[bool, typer.Option(help="Use --actors instead of the default list.")] = False,
     force: Annotated[bool, typer.Option(help="Overwrite --output if it exists.")] = False,
+    report: Annotated[bool, typer.Option("--report", help="Framing report: per actor a net score with its "
+                      "confidence interval, the sentences that weigh most, frames, who says what about whom.")] = False,
+    totals: Annotated[Optional[Path], typer.Option(help="Also write per-actor totals over all the articles "
+                      "to this .csv or .json file.")] = None,
 ):
-    """Stance toward every actor, sentence by sentence, and a per-actor summary."""
+    """Stance toward every actor, sentence by sentence, and a per-actor summary (and frames, sources)."""
     from . import reporting
     from .analysis import StanceAnalyzer
 
@@ -162,19 +166,43 @@ def classify(
     _check_choice(lang, ("auto", "fr", "en"), "--lang")
     if replace_actors and actors is None:
         raise StanceInputError("--replace-actors needs --actors FILE")
+    if totals is not None and totals.suffix.lower() not in (".csv", ".json"):
+        raise StanceInputError("--totals must name a .csv or .json file", str(totals))
+    if totals is not None and totals.exists() and not force:
+        raise StanceInputError("totals file exists (use --force to overwrite it)", str(totals))
     inputs = _read_inputs(paths)
     analyzer = StanceAnalyzer.load(model, actors, replace_actors, progress=_say)
-    results = [analyzer.analyze(text, lang=lang, source=source) for source, text in inputs]
-    if format == "table":
+    report = report or format == "html"
+    results = [analyzer.analyze(text, lang=lang, source=source, report=report) for source, text in inputs]
+    if totals is not None:
+        from .analysis import actor_totals, totals_rows
+
+        table = actor_totals(results)
+        if totals.suffix.lower() == ".json":
+            _write_output(reporting.to_json(table) + "\n", totals, force)
+        else:
+            _write_output(reporting.to_csv(totals_rows(table), reporting.TOTALS_CSV_COLUMNS), totals, force)
+    if format == "html":
+        from .html import render_html
+
+        _write_output(render_html(results), output, force)
+    elif format == "table":
         renderables = []
         for result in results:
             renderables += reporting.article_tables(result)
+        if report and len(results) > 1:
+            from .analysis import actor_totals
+
+            renderables.append(reporting.totals_table(actor_totals(results)))
         _render(renderables, output, force)
     elif format == "json":
         payload = results[0].to_dict() if len(results) == 1 else [r.to_dict() for r in results]
         _write_output(reporting.to_json(payload) + "\n", output, force)
     elif format == "jsonl":
         _write_output(reporting.to_jsonl(r.to_dict() for r in results), output, force)
+    elif report:  # csv: one row per (article, actor) with the report's figures
+        rows = [row for r in results for row in r.report_rows()]
+        _write_output(reporting.to_csv(rows, reporting.REPORT_CSV_COLUMNS), output, force)
     else:
         rows = [row for r in results for row in r.rows()]
         _write_output(reporting.to_csv(rows, reporting.CLASSIFY_CSV_COLUMNS), output, force)
@@ -224,7 +252,10 @@ def evaluate(
     _check_choice(format, EVALUATE_FORMATS, "--format")
     targets = read_labeled(data, actors=load_actors(), data_format=data_format)
     loaded, _card, _path = resolve_model(model, progress=_say)
-    report = evaluate_model(loaded, targets)
+    from .frames import load_companion
+
+    frame_model, _frame_card = load_companion(_path, _card)
+    report = evaluate_model(loaded, targets, frame_model=frame_model)
     if format == "json":
         _write_output(reporting.to_json(report) + "\n", output, force)
     elif format == "markdown":

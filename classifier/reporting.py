@@ -36,6 +36,16 @@ CLASSIFY_CSV_COLUMNS = [
     "source", "sentence_index", "actor", "mentions", "stance", "confidence",
     *[f"p_{label}" for label in LABELS], "sentence",
 ]
+# `classify --report --format csv`: one row per (article, actor)
+REPORT_CSV_COLUMNS = [
+    "source", "actor", "type", "mentions", "sentences", *[f"n_{label}" for label in LABELS],
+    "net_score", "ci_low", "ci_high", "stance", "frames", "said_about", "says_about", "top_sentence",
+]
+# `classify --totals FILE.csv`: one row per (actor, article) and one "(all)" row per actor
+TOTALS_CSV_COLUMNS = [
+    "actor", "type", "source", "mentions", "sentences", *[f"n_{label}" for label in LABELS],
+    "net_score", "ci_low", "ci_high", "stance",
+]
 
 
 def _styled(stance: str) -> str:
@@ -74,7 +84,78 @@ def article_tables(result) -> list:
             )
     if not result.actors:
         return [summary, "[grey62]no known actor found in this text (see `stance actors`)[/]"]
-    return [summary, detail]
+    out = [summary, detail]
+    if result.frames:
+        out.append("[bold]frames:[/] " + escape(", ".join(
+            f"{f['frame']} {f['share']:.0%}" for f in result.frames[:5])))
+    if result.report:
+        out += report_tables(result)
+    return out
+
+
+def _frames_text(frames: list[dict], top: int = 3) -> str:
+    return ", ".join(f"{f['frame']} ({f['sentences']})" for f in frames[:top])
+
+
+def _said_text(items: list[dict], who: str) -> str:
+    counts: dict[tuple[str, str], int] = {}
+    for item in items or []:
+        key = (item[who], item["stance"])
+        counts[key] = counts.get(key, 0) + 1
+    return ", ".join(f"{name}: {_styled(stance)}" + (f" ×{n}" if n > 1 else "") for (name, stance), n in counts.items())
+
+
+def report_tables(result) -> list:
+    """The framing report of one article: per actor, quoted sources, who says what about whom."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    actors = Table(title="framing report — per actor", title_justify="left")
+    for column, justify in (("actor", "left"), ("net", "right"), ("95% CI", "right"), ("stance", "left"),
+                            ("frames", "left"), ("what others say about it", "left"), ("what it says about others", "left")):
+        actors.add_column(column, justify=justify, overflow="fold")
+    for a in result.actors:
+        ci = a.net_score_ci or [a.net_score, a.net_score]
+        actors.add_row(escape(a.actor), f"{a.net_score:+.2f}", f"[{ci[0]:+.2f}, {ci[1]:+.2f}]", _styled(a.stance),
+                       escape(_frames_text(a.frames)), _said_text(a.said_about, "source"),
+                       _said_text(a.says_about, "target"))
+    weigh = Table(title="sentences that weigh most", title_justify="left")
+    for column, justify in (("actor", "left"), ("#", "right"), ("stance", "left"), ("conf.", "right"), ("sentence", "left")):
+        weigh.add_column(column, justify=justify, overflow="fold")
+    for a in result.actors:
+        for item in a.top_sentences or []:
+            weigh.add_row(escape(a.actor), str(item["index"]), _styled(item["stance"]), f"{item['confidence']:.2f}",
+                          escape(_clip(item["text"], 90)))
+    out = [actors, weigh]
+    if result.sources:
+        who = Table(title="who says what about whom", title_justify="left")
+        for column in ("#", "source", "kind", "cue", "target", "stance", "conf."):
+            who.add_column(column, justify="right" if column in ("#", "conf.") else "left")
+        for st in result.sources:
+            who.add_row(str(st.sentence), escape(st.source), st.kind, escape(st.cue), escape(st.target),
+                        _styled(st.stance), f"{st.confidence:.2f}")
+        out.append(who)
+    if result.sources_quoted:
+        out.append("[bold]sources quoted:[/] " + escape(", ".join(
+            f"{q['actor']} ({q['statements']})" for q in result.sources_quoted)))
+    return out
+
+
+def totals_table(totals: list[dict]):
+    """Per-actor totals over several articles."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"totals over all articles ({len(totals)} actors)", title_justify="left")
+    for column in ("actor", "articles", "mentions", "supportive", "neutral", "critical", "net", "95% CI",
+                   "mean net per article", "stance"):
+        table.add_column(column, justify="left" if column in ("actor", "stance") else "right")
+    for e in totals:
+        ci = e["net_score_ci"]
+        table.add_row(escape(e["actor"]), str(e["articles"]), str(e["mentions"]),
+                      *[str(e["counts"].get(label, 0)) for label in LABELS], f"{e['net_score']:+.2f}",
+                      f"[{ci[0]:+.2f}, {ci[1]:+.2f}]", f"{e['mean_article_net_score']:+.2f}", _styled(e["stance"]))
+    return table
 
 
 def evaluation_tables(report: dict) -> list:
@@ -109,6 +190,15 @@ def evaluation_tables(report: dict) -> list:
         for name, row in list(groups.items())[:15]:
             table.add_row(escape(str(name)), str(row["n"]), _fmt(row["accuracy"]), _fmt(row["macro_f1"]))
         out.append(table)
+    frames = report.get("frames")
+    if frames:
+        table = Table(title=f"frames on {frames['n_sentences']} sentences: micro-F1 {_fmt(frames['micro_f1'])}, "
+                            f"macro-F1 {_fmt(frames['macro_f1'])}", title_justify="left")
+        for column in ("frame", "precision", "recall", "F1", "support"):
+            table.add_column(column, justify="left" if column == "frame" else "right")
+        for label, row in frames["per_frame"].items():
+            table.add_row(escape(label), _fmt(row["precision"]), _fmt(row["recall"]), _fmt(row["f1"]), str(row["support"]))
+        out.append(table)
     return out
 
 
@@ -134,6 +224,13 @@ def evaluation_markdown(report: dict) -> str:
             lines += ["", f"| {name} | n | accuracy | macro-F1 |", "| --- | ---: | ---: | ---: |"]
             for group, row in groups.items():
                 lines.append(f"| {group} | {row['n']} | {_fmt(row['accuracy'])} | {_fmt(row['macro_f1'])} |")
+    frames = report.get("frames")
+    if frames:
+        lines += ["", f"## Frames ({frames['n_sentences']} sentences)", "",
+                  f"micro-F1 {_fmt(frames['micro_f1'])} · macro-F1 {_fmt(frames['macro_f1'])}", "",
+                  "| frame | precision | recall | F1 | support |", "| --- | ---: | ---: | ---: | ---: |"]
+        for label, row in frames["per_frame"].items():
+            lines.append(f"| {label} | {_fmt(row['precision'])} | {_fmt(row['recall'])} | {_fmt(row['f1'])} | {row['support']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -156,12 +253,21 @@ def card_table(card: dict):
         ("per language", ", ".join(f"{lang}: {sum(c.values())}" for lang, c in (data.get("counts") or {}).items())),
         ("cross-validated macro-F1", f"{cv['macro_f1_mean']:.3f} ± {cv['macro_f1_std']:.3f} ({cv['folds']} folds)" if cv else "not run"),
         ("cross-validated accuracy", f"{cv['accuracy_mean']:.3f} ± {cv['accuracy_std']:.3f}" if cv else "not run"),
+        ("frames", _card_frames(card.get("frames", ""))),
         ("scikit-learn", (card.get("versions") or {}).get("scikit-learn")),
         ("size", f"{card.get('size_bytes', 0) / 1e6:.1f} MB"),
     ]
     for key, value in rows:
         table.add_row(key, escape(str(value)))
     return table
+
+
+def _card_frames(entry) -> str:
+    if not entry:
+        return "none (no frame labels in the training data)" if entry is None else "–"
+    cv = entry.get("cross_validation")
+    scores = f"; cross-validated micro-F1 {cv['micro_f1_mean']:.3f}, macro-F1 {cv['macro_f1_mean']:.3f}" if cv else ""
+    return f"{entry.get('model_file')}: {len(entry.get('labels', []))} frames, {entry.get('sentences')} sentences{scores}"
 
 
 def actors_table(index):
