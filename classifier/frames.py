@@ -253,7 +253,7 @@ class FrameClassifier(BaseEstimator):
         which tens of thousands of small strings cost ~0.1 s at every ``stance classify``."""
         import copy
 
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: object.__getstate__ may return __dict__ itself
         if "vectorizers_" in state:
             packed = {}
             for name, vectorizer in state["vectorizers_"].items():

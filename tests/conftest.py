@@ -52,6 +52,34 @@ def tiny_model(tiny_data, tmp_path_factory) -> Path:
     return out
 
 
+# Frames for the tiny set, by verb group (sentence-level: identical on both records of a sentence).
+_FRAMES = {"supportive": "political", "critical": "crime_punishment|legality", "neutral": "external_regulation"}
+
+
+def tiny_frame_records() -> list[dict]:
+    """:func:`tiny_records` with a ``frame`` field (the label of the sentence's verb group)."""
+    records = tiny_records()
+    by_sentence = {r["sentence"]: _FRAMES[r["stance"]] for r in records if r["start"] > 0}
+    return [{**r, "frame": by_sentence[r["sentence"]]} for r in records]
+
+
+@pytest.fixture(scope="session")
+def tiny_frames_data(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("frames-data") / "tiny-frames.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in tiny_frame_records()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_frames_model(tiny_frames_data, tmp_path_factory) -> Path:
+    """A tiny stance model with its frame companion (``tiny.frames.joblib``)."""
+    from classifier.training import train
+
+    out = tmp_path_factory.mktemp("frames-models") / "tiny.joblib"
+    train([tiny_frames_data], out, cv=0, seed=1, params={"char_ngrams": None})
+    return out
+
+
 @pytest.fixture(scope="session")
 def default_model(tmp_path_factory) -> Path:
     """The default model, trained from the shipped data/train into a temporary models folder."""
