@@ -16,8 +16,12 @@ Files written beside ``OUT`` (``X.jsonl`` → ``X.errors.jsonl``, ``X.journal.js
 How it runs. Records are read lazily, in a deterministic order (folders: recursively, sorted by
 path), grouped into chunks of ``chunk_size`` and handed to :func:`classify_chunk` — in this process
 (``jobs=1``), in ``jobs`` local processes (joblib/loky) or on a Dask cluster (joblib's Dask
-backend). Workers receive a small :class:`WorkerSpec` (model path + expected sha256, actors files +
-digest), never a pickled model: each worker process loads and verifies the model once and keeps it.
+backend). Workers receive a small :class:`WorkerSpec` (model path + expected sha256, actors path +
+digest), never a pickled model: each worker process loads the model once with
+:meth:`StanceAnalyzer.load` (which checks every file against its card before unpickling), checks the
+checksums against the spec, and keeps it. Each article's line is ``analyze(...).to_dict()``; the
+model calls of a chunk's articles are merged into one (:func:`analyze_many`), which is faster and
+gives the same results.
 Results come back in input order (joblib's ordered generator, bounded by ``pre_dispatch``), so
 memory stays flat however long the input is.
 
@@ -32,7 +36,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import itertools
 import json
 import os
@@ -62,7 +65,7 @@ REASONS = {
     "invalid_lang": "lang is not auto, fr or en",
     "empty": "the text is empty or only whitespace",
     "too_large": "the text is longer than max_chars",
-    "duplicate_id": "an earlier record has the same id (the first one is kept)",
+    "duplicate_id": "an earlier record has the same id (only the first record with an id is used)",
     "analysis_failed": "the classifier raised an error on this article",
 }
 # Records skipped for these reasons are counted as "skipped", the others as "failed".
@@ -265,10 +268,16 @@ def _csv_records(path: Path, lang: str, max_chars: int) -> Iterator[Record]:
     except OSError as exc:
         raise StanceInputError(f"cannot read file: {exc.strerror or exc}", name) from None
 
+    oversized: list[int] = []  # physical lines too long to hold: their record fails as too_large
+
     def lines():
         for number, raw in _bounded_lines(handle, _line_limit(max_chars)):
+            if raw is None:
+                oversized.append(number)
+                yield "\n"
+                continue
             # bad bytes survive as lone surrogates and fail the record that holds them, not the file
-            yield "" if raw is None else raw.decode("utf-8", "surrogateescape")
+            yield raw.decode("utf-8", "surrogateescape")
 
     with handle:
         reader = csv.reader(lines())
@@ -293,6 +302,12 @@ def _csv_records(path: Path, lang: str, max_chars: int) -> Iterator[Record]:
                 yield Record(id=f"{path.name}:{start}", lang=lang, path=name, line=start).fail(reason, f"malformed CSV: {exc}")
                 continue
             previous = reader.line_num
+            if oversized:
+                yield Record(id=f"{path.name}:{start}", lang=lang, path=name, line=start).fail(
+                    "too_large", f"line {oversized[0]} is longer than {_line_limit(max_chars):,} bytes"
+                )
+                oversized.clear()
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
@@ -374,7 +389,7 @@ def mark_duplicates(records: Iterable[Record], seen: SeenIds | None = None) -> I
     seen = seen if seen is not None else SeenIds()
     for record in records:
         if not seen.add(record.id) and record.reason is None:
-            record.fail("duplicate_id", f"duplicate id {record.id!r}: an earlier record has it (that one is kept)")
+            record.fail("duplicate_id", f"duplicate id {record.id!r}: an earlier record has the same id")
         yield record
 
 
@@ -383,15 +398,15 @@ def mark_duplicates(records: Iterable[Record], seen: SeenIds | None = None) -> I
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    """What a worker needs to build its analyzer: small, picklable, verifiable."""
+    """What a worker needs to build its analyzer: small, picklable, checkable."""
 
-    model_path: str  # absolute, for reading
-    model_shown: str  # as the user gave it: the "model.path" of every result, as in `stance classify`
-    model_name: str | None
-    sha256: str
-    sklearn_version: str | None
-    actor_files: tuple[str, ...]  # absolute paths, read in this order (default list, then --actors)
-    actors_digest: str
+    model_path: str  # absolute, for loading
+    model_shown: str  # as the user gave it: the "model.path" of every result, as `stance classify` shows it
+    sha256: str  # of the stance model, from its card (checked against the file by the parent)
+    frames_sha256: str | None  # of its frame companion, as named by the card (None: no companion)
+    actors_path: str | None  # absolute
+    replace_actors: bool
+    actors_digest: str  # of the actor index the parent loaded
 
 
 @dataclass
@@ -411,52 +426,33 @@ _LOADS: Counter = Counter()
 _LOCK = threading.Lock()
 
 
-def _digest_files(paths: Iterable[str]) -> str:
-    digest = hashlib.sha256()
-    for path in paths:
-        data = Path(path).read_bytes()
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
-    return digest.hexdigest()
+def actors_digest(index) -> str:
+    """sha256 of an actor index's content: equal digests, equal mentions found."""
+    payload = json.dumps(index.to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _load_analyzer(spec: WorkerSpec):
-    """Build the analyzer of ``spec``, checking the model bytes against its sha256 before unpickling."""
-    import joblib
-    import sklearn
-
-    from .actors import ActorIndex, read_actors_file
+    """The analyzer ``stance classify --model … --actors …`` would use, checked against ``spec``."""
     from .analysis import StanceAnalyzer
 
-    if spec.sklearn_version != sklearn.__version__:
+    # load() checks every model file against its card before unpickling anything (as `classify`
+    # does); what is left to check is that these are the very files the run started with.
+    analyzer = StanceAnalyzer.load(spec.model_path, spec.actors_path, spec.replace_actors)
+    info = analyzer.model_info
+    if info.get("sha256") != spec.sha256 or (info.get("frames") or {}).get("sha256") != spec.frames_sha256:
         raise StanceInputError(
-            f"model saved with scikit-learn {spec.sklearn_version}, this worker has {sklearn.__version__}",
-            spec.model_path,
-        )
-    try:
-        data = Path(spec.model_path).read_bytes()
-    except OSError as exc:
-        raise StanceInputError(f"worker cannot read the model: {exc.strerror or exc}", spec.model_path) from None
-    actual = hashlib.sha256(data).hexdigest()
-    if actual != spec.sha256:
-        raise StanceInputError(
-            f"checksum mismatch on worker (file {actual[:12]}…, expected {spec.sha256[:12]}…); refusing to load it",
+            f"the model on this worker is not the one the run started with (sha256 {str(info.get('sha256'))[:12]}…, "
+            f"expected {spec.sha256[:12]}…)",
             spec.model_path,
             field="sha256",
         )
-    try:
-        model = joblib.load(io.BytesIO(data))  # exactly the bytes just verified
-    except Exception as exc:
-        raise StanceInputError(f"cannot load model: {exc}", spec.model_path) from None
-    try:
-        digest = _digest_files(spec.actor_files)
-    except OSError as exc:
-        raise StanceInputError(f"worker cannot read an actors file: {exc.strerror or exc}") from None
-    if digest != spec.actors_digest:
-        raise StanceInputError("actors files changed during the run (digest mismatch on worker)", spec.actor_files[-1])
-    actors = ActorIndex([actor for path in spec.actor_files for actor in read_actors_file(path)])
-    info = {"name": spec.model_name, "path": spec.model_shown, "sha256": spec.sha256}
-    return StanceAnalyzer(model, actors, info)
+    if actors_digest(analyzer.actors) != spec.actors_digest:
+        raise StanceInputError(
+            "the actors list on this worker differs from the one the run started with", spec.actors_path or "actors"
+        )
+    analyzer.model_info = {**info, "path": spec.model_shown}
+    return analyzer
 
 
 def worker_analyzer(spec: WorkerSpec):
@@ -472,76 +468,118 @@ def worker_analyzer(spec: WorkerSpec):
         return analyzer, _LOADS[spec]
 
 
-def analyze_many(analyzer, items: list[tuple[str, str, str]]) -> list:
-    """``analyzer.analyze(text, lang, source)`` for each item, with one model call for all of them.
+class _CallBatcher:
+    """Merges the ``predict_proba`` calls that concurrent ``analyze()`` threads make into one call per model.
 
-    Same results as calling :meth:`~classifier.analysis.StanceAnalyzer.analyze` item by item (a test
-    checks it): the steps are those of ``analyze``, but the targets of every article go through
-    ``predict_proba`` together, which saves the per-call cost of feature extraction (~40% faster on
-    wire-length articles). An item that fails yields its exception instead of a result.
+    :func:`analyze_many` runs ``analyze()`` for each article in its own thread, on a copy of the
+    analyzer whose models are :class:`_BatchedModel` stand-ins. A stand-in queues its rows and waits;
+    when every unfinished thread is waiting, the rows of all queued calls go through the real model
+    at once and each caller gets its own slice. The models score rows independently (sparse
+    features, linear scores), so a slice equals what a call of its own returns — the output of
+    ``analyze()`` is unchanged, only the per-call overhead of feature extraction is shared.
     """
-    import numpy as np
 
-    from .analysis import ArticleResult, MentionSpan, SentenceResult, TargetResult
-    from .data import Target
-    from .segmentation import detect_language, split_sentences
+    def __init__(self, threads: int):
+        self.condition = threading.Condition()
+        self.active = threads
+        self.pending: list[list] = []  # [model, rows, result, done]
 
-    prepared: list = []
-    inputs: list = []
-    for text, lang, source in items:
-        try:
-            if lang not in LANGS:
-                raise StanceInputError(f"unknown language {lang!r}; expected auto, fr or en", field="lang")
-            language = detect_language(text) if lang == "auto" else lang
-            sentences = [SentenceResult(s.index, s.start, s.end, s.text) for s in split_sentences(text)]
-            owners = []
-            for sentence in sentences:
-                for mention in analyzer.actors.find(sentence.text):
-                    inputs.append(Target(sentence.text, mention.start, mention.end, language))
-                    owners.append((sentence, mention))
-            prepared.append((source, language, sentences, owners))
-        except Exception as exc:  # noqa: BLE001 - one bad article must not sink its chunk
-            prepared.append(exc)
-    try:
-        proba = analyzer.model.predict_proba(inputs) if inputs else np.zeros((0, len(analyzer._labels)))
-    except Exception:  # noqa: BLE001 - find the culprit article by article
-        return [_analyze_one(analyzer, *item) for item in items]
-    results: list = []
-    offset = 0
-    for entry in prepared:
-        if isinstance(entry, Exception):
-            results.append(entry)
-            continue
-        source, language, sentences, owners = entry
-        rows = proba[offset : offset + len(owners)]
-        offset += len(owners)
-        try:
-            pooled: dict[tuple[int, str], list] = {}
-            for (sentence, mention), p in zip(owners, rows):
-                pooled.setdefault((sentence.index, mention.actor), [sentence, [], []])
-                slot = pooled[(sentence.index, mention.actor)]
-                slot[1].append(MentionSpan(mention.text, sentence.start + mention.start, sentence.start + mention.end))
-                slot[2].append(p)
-            for (_, actor), (sentence, spans, ps) in pooled.items():
-                mean = np.mean(ps, axis=0)
-                best = int(np.argmax(mean))
-                probabilities = {label: round(float(v), 4) for label, v in zip(analyzer._labels, mean)}
-                sentence.targets.append(
-                    TargetResult(actor, analyzer._labels[best], round(float(mean[best]), 4), probabilities, spans)
-                )
-            results.append(
-                ArticleResult(source, language, sentences, analyzer.summarize(sentences), analyzer.model_info)
-            )
-        except Exception as exc:  # noqa: BLE001
-            results.append(exc)
+    def call(self, model, rows):
+        request = [model, list(rows), None, False]
+        with self.condition:
+            self.pending.append(request)
+            if len(self.pending) >= self.active:
+                self._flush()
+            else:
+                self.condition.wait_for(lambda: request[3])
+        if isinstance(request[2], BaseException):
+            raise request[2]
+        return request[2]
+
+    def finished(self) -> None:
+        with self.condition:
+            self.active -= 1
+            if self.pending and len(self.pending) >= self.active:
+                self._flush()
+
+    def _flush(self) -> None:
+        import numpy as np
+
+        groups: dict[int, list] = {}
+        for request in self.pending:
+            groups.setdefault(id(request[0]), []).append(request)
+        for requests in groups.values():
+            model = requests[0][0]
+            try:
+                proba = model.predict_proba([row for request in requests for row in request[1]])
+                offset = 0
+                for request in requests:
+                    request[2] = np.asarray(proba[offset : offset + len(request[1])])
+                    offset += len(request[1])
+            except Exception:  # noqa: BLE001 - let each caller get its own result or error
+                for request in requests:
+                    try:
+                        request[2] = model.predict_proba(request[1])
+                    except Exception as exc:  # noqa: BLE001
+                        request[2] = exc
+            for request in requests:
+                request[3] = True
+        self.pending = []
+        self.condition.notify_all()
+
+
+class _BatchedModel:
+    """A model whose ``predict_proba`` goes through a :class:`_CallBatcher`; everything else passes through."""
+
+    def __init__(self, model, batcher: _CallBatcher):
+        self._model = model
+        self._batcher = batcher
+
+    def predict_proba(self, X):
+        rows = list(X)
+        if not rows:
+            return self._model.predict_proba(rows)
+        return self._batcher.call(self._model, rows)
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+
+MAX_THREADS = 256
+
+
+def analyze_many(analyzer, items: list[tuple[str, str, str]]) -> list:
+    """``analyzer.analyze(text, lang=lang, source=source)`` for each item; an item that fails yields its exception.
+
+    Same results as calling ``analyze()`` item by item (a test checks it), with the model calls of
+    all items merged (see :class:`_CallBatcher`): about a quarter less CPU on wire-length articles.
+    """
+    import copy
+
+    results: list = [None] * len(items)
+    for first in range(0, len(items), MAX_THREADS):
+        group = range(first, min(first + MAX_THREADS, len(items)))
+        batcher = _CallBatcher(len(group))
+        clone = copy.copy(analyzer)
+        for name, value in vars(analyzer).items():  # the stance model, the frame model, any other
+            if hasattr(value, "predict_proba"):
+                setattr(clone, name, _BatchedModel(value, batcher))
+
+        def work(k: int) -> None:
+            text, lang, source = items[k]
+            try:
+                results[k] = clone.analyze(text, lang=lang, source=source)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not sink its chunk
+                results[k] = exc
+            finally:
+                batcher.finished()
+
+        threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in group]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return results
-
-
-def _analyze_one(analyzer, text: str, lang: str, source: str):
-    try:
-        return analyzer.analyze(text, lang=lang, source=source)
-    except Exception as exc:  # noqa: BLE001
-        return exc
 
 
 def _dumps(obj: dict) -> str:
@@ -555,7 +593,11 @@ def _utf8(text: str) -> bytes:
 
 def classify_chunk(spec: WorkerSpec, records: list[Record]) -> ChunkResult:
     """Classify one chunk (runs in a worker); records already marked failed pass straight through."""
-    analyzer, loads = worker_analyzer(spec)
+    try:
+        analyzer, loads = worker_analyzer(spec)
+    except StanceInputError as exc:
+        # crosses process boundaries: keep the location in the message (pickling keeps only that)
+        raise StanceInputError(str(exc)) from None
     todo = [r for r in records if r.reason is None]
     results = iter(analyze_many(analyzer, [(r.text, r.lang, r.source) for r in todo]))
     out, errors, reasons = [], [], Counter()
@@ -697,7 +739,7 @@ class BatchSummary:
 
 
 def _model_spec(model, actors, replace_actors: bool, say) -> WorkerSpec:
-    from .actors import default_actors_path, load_actors
+    from .actors import load_actors
     from .model import verify_model_file
     from .paths import default_model_path
     from .registry import default_model_is_stale, resolve_model
@@ -708,20 +750,16 @@ def _model_spec(model, actors, replace_actors: bool, say) -> WorkerSpec:
             resolve_model(None, progress=say)  # trains the default model once, as `classify` does
     else:
         path = Path(model)
-    card = verify_model_file(path)
-    load_actors(actors, replace=replace_actors)  # validates the actors files here, before any work
-    files = ([] if (replace_actors and actors is not None) else [default_actors_path()]) + (
-        [Path(actors)] if actors is not None else []
-    )
-    files = tuple(str(Path(p).resolve()) for p in files)
+    card = verify_model_file(path)  # file against card; nothing is unpickled here
+    index = load_actors(actors, replace=replace_actors)  # validated here, before any work
     return WorkerSpec(
         model_path=str(Path(path).resolve()),
         model_shown=str(path),
-        model_name=card.get("name"),
         sha256=card["sha256"],
-        sklearn_version=(card.get("versions") or {}).get("scikit-learn"),
-        actor_files=files,
-        actors_digest=_digest_files(files),
+        frames_sha256=(card.get("frames") or {}).get("sha256"),
+        actors_path=str(Path(actors).resolve()) if actors is not None else None,
+        replace_actors=replace_actors,
+        actors_digest=actors_digest(index),
     )
 
 

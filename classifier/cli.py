@@ -1,6 +1,7 @@
 """The ``stance`` command line: a thin typer layer that parses options, calls the library, renders.
 
-Exit codes: 0 ok; 2 bad input or usage (one line on stderr); 1 internal error. ``--debug`` shows
+Exit codes: 0 ok; 2 bad input or usage (one line on stderr); 1 internal error; 3 ``stance batch``
+finished but some records could not be processed (see ``OUT.errors.jsonl``). ``--debug`` shows
 tracebacks.
 """
 

@@ -97,9 +97,16 @@ def test_batched_analysis_equals_analyze(tiny_model):
 
     analyzer = StanceAnalyzer.load(tiny_model)
     items = [(text, lang if k % 2 else "auto", f"s{k}") for k, (text, lang) in enumerate(map(article, range(60)))]
-    items.append(("Aucun acteur ici.", "fr", "none"))
+    items += [("Aucun acteur ici.", "fr", "none"), ("Paris a salué Berlin.", "de", "bad lang"), ("", "fr", "empty")]
     batched = analyze_many(analyzer, items)
-    assert [r.to_dict() for r in batched] == [analyzer.analyze(*item).to_dict() for item in items]
+    expected = []
+    for item in items:
+        try:
+            expected.append(analyzer.analyze(*item).to_dict())
+        except Exception as exc:
+            expected.append(repr(exc))
+    assert [repr(r) if isinstance(r, Exception) else r.to_dict() for r in batched] == expected
+    assert isinstance(batched[-2], StanceInputError)
 
 
 def test_jsonl_and_csv_inputs_give_the_same_results(tiny_model, tmp_path):
@@ -181,6 +188,17 @@ def test_folder_and_csv_problems(tiny_model, tmp_path):
         ("2", "undecodable", 3), ("mixed.csv:6", "invalid_record", 6)]
 
 
+def test_oversized_lines_fail_without_being_held(tmp_path, monkeypatch):
+    monkeypatch.setattr("classifier.batch._line_limit", lambda max_chars: 1000)
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"id": "a", "text": "hi"}\n{"id": "b", "text": "' + "x" * 5000 + '"}\n{"id": "c", "text": "ok"}\n')
+    assert [(r.id, r.reason) for r in iter_records(jsonl)] == [("a", None), ("in.jsonl:2", "too_large"), ("c", None)]
+    table = tmp_path / "in.csv"
+    table.write_text("id,text\n1,hi\n2," + "x" * 5000 + '\n3,"multi\n' + "y" * 5000 + '\nend"\n4,ok\n')
+    assert [(r.id, r.reason, r.line) for r in iter_records(table)] == [
+        ("1", None, 2), ("in.csv:3", "too_large", 3), ("in.csv:4", "too_large", 4), ("4", None, 7)]
+
+
 def test_user_errors_exit_2_with_one_line(tiny_model, tmp_path):
     jsonl = write_jsonl(tmp_path / "in.jsonl", 3)
     out = tmp_path / "out.jsonl"
@@ -229,6 +247,22 @@ def test_existing_output_needs_force_or_resume(tiny_model, tmp_path):
     assert result.exit_code == 2 and "no batch journal" in result.stderr
     fresh = run("batch", jsonl, "--out", tmp_path / "new.jsonl", "--model", tiny_model, "--resume", "--quiet")
     assert fresh.exit_code == 0 and fresh.stderr == ""  # --resume with nothing to resume starts a run
+
+
+def test_actors_option_and_resume_refuses_other_actors(tiny_model, tmp_path):
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(json.dumps({"id": "g", "text": "Genève a salué Berlin mardi."}, ensure_ascii=False) + "\n")
+    extra = tmp_path / "actors.json"
+    extra.write_text(json.dumps({"actors": [{"name": "Suisse", "type": "country", "aliases": {"fr": ["Genève"]}}]}))
+    out = tmp_path / "out.jsonl"
+    run_batch(jsonl, out, model=tiny_model)
+    assert [a["actor"] for a in read_lines(out)[0]["actors"]] == ["Allemagne"]
+    summary = run_batch(jsonl, out, model=tiny_model, actors=extra, force=True)
+    assert sorted(a["actor"] for a in read_lines(out)[0]["actors"]) == ["Allemagne", "Suisse"] and summary.ok
+    run_batch(jsonl, out, model=tiny_model, actors=extra, replace_actors=True, force=True)
+    assert [a["actor"] for a in read_lines(out)[0]["actors"]] == ["Suisse"]
+    with pytest.raises(StanceInputError, match="actors_digest differs"):
+        run_batch(jsonl, out, model=tiny_model, resume=True)
 
 
 def test_resume_after_torn_writes_is_exact(tiny_model, tmp_path):
@@ -318,16 +352,20 @@ def test_dask_local_cluster_gives_identical_output(tiny_model, tmp_path):
 def test_worker_verifies_the_model_before_unpickling(tiny_model, tmp_path):
     from classifier.batch import _model_spec
 
-    copy = tmp_path / "m.joblib"
-    copy.write_bytes(tiny_model.read_bytes())
-    (tmp_path / "m.card.json").write_text(tiny_model.with_name("tiny.card.json").read_text())
+    for path in tiny_model.parent.iterdir():  # the model, its card, any companion
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    copy = tmp_path / tiny_model.name
     spec = _model_spec(copy, None, False, None)
+    assert worker_analyzer(spec)[0].model_info["path"] == str(copy)
     copy.write_bytes(tiny_model.read_bytes()[:-1] + b"\0")  # tampered after the run started
+    fresh = WorkerSpec(**{**spec.__dict__, "model_shown": "x"})  # not cached yet
     with pytest.raises(StanceInputError, match="checksum mismatch"):
-        worker_analyzer(spec)
-    wrong = WorkerSpec(**{**spec.__dict__, "sklearn_version": "0.0"})
-    with pytest.raises(StanceInputError, match="scikit-learn"):
-        worker_analyzer(wrong)
+        worker_analyzer(fresh)
+    copy.write_bytes(tiny_model.read_bytes())
+    with pytest.raises(StanceInputError, match="not the one the run started with"):
+        worker_analyzer(WorkerSpec(**{**spec.__dict__, "sha256": "0" * 64}))
+    with pytest.raises(StanceInputError, match="actors list"):
+        worker_analyzer(WorkerSpec(**{**spec.__dict__, "actors_digest": "0" * 64}))
 
 
 def test_classify_chunk_isolates_a_failing_article(tiny_model, monkeypatch):
@@ -336,16 +374,16 @@ def test_classify_chunk_isolates_a_failing_article(tiny_model, monkeypatch):
     spec = _model_spec(tiny_model, None, False, None)
     records = [Record(id=str(k), text=article(k)[0], source=str(k)) for k in range(4)]
     records[2].text = "BOOM Paris a salué Berlin."
-    from classifier import segmentation
+    from classifier import analysis
 
-    original = segmentation.split_sentences
+    original = analysis.split_sentences
 
     def fragile(text):
         if text.startswith("BOOM"):
             raise RuntimeError("kaboom")
         return original(text)
 
-    monkeypatch.setattr(segmentation, "split_sentences", fragile)
+    monkeypatch.setattr(analysis, "split_sentences", fragile)
     result = classify_chunk(spec, records)
     assert (result.processed, result.failed) == (3, 1)
     error = json.loads(result.errors)
