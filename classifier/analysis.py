@@ -335,7 +335,8 @@ class StanceAnalyzer:
         eligible = [s for s in sentences if sum(w[:1].isalnum() for w in words(s.text)) >= MIN_FRAME_WORDS]
         if not eligible:
             return
-        proba = self.frame_model.predict_proba([s.text for s in eligible])
+        article = " ".join(s.text for s in sentences)  # the document context of every sentence
+        proba = self.frame_model.predict_proba([s.text for s in eligible], contexts=[article] * len(eligible))
         chosen = self.frame_model.decide(proba)
         labels = [str(c) for c in self.frame_model.classes_]
         for sentence, row, frames in zip(eligible, proba, chosen):

@@ -59,6 +59,8 @@ _NOT_VERBS = {
     "condamnations", "condemnation", "condemnations", "critique", "critiques", "criticism", "welcome",
     "salut", "hail", "praise", "applause", "applaudissements", "félicitations", "dénonciation",
 }
+# Lexicon stems whose verb is mostly not speech in news: « l'OM a étrillé l'Ajax 4-0 » (sport).
+_NOT_SPEECH_STEMS = ("étrill", "etrill")
 _PREPOSITIONS = {
     "de", "du", "des", "d'", "en", "à", "au", "aux", "sur", "contre", "avec", "pour", "par", "entre", "chez",
     "vers", "dans", "sans", "sous", "of", "in", "for", "from", "with", "against", "to", "by", "on", "at",
@@ -98,7 +100,7 @@ def speech_kind(token: str) -> str | None:
     """``"report"``, ``"accuse"`` or ``"praise"`` when ``token`` (lower-case) can be a speech verb."""
     if "-t-" in token or token.endswith(("-il", "-elle", "-ils", "-elles", "-on")):
         return None  # a-t-il, dit-elle: pronoun sources are not resolved
-    if token in _NOT_VERBS or not any(ch.isalpha() for ch in token):
+    if token in _NOT_VERBS or not any(ch.isalpha() for ch in token) or token.startswith(_NOT_SPEECH_STEMS):
         return None
     for kind in ("accuse", "praise", "report"):
         if token in _EXTRA_FORMS[kind] or token.startswith(_EXTRA_STEMS[kind]):
@@ -343,6 +345,8 @@ def find_attributions(sentence: str, mentions) -> list[Attribution]:
         if category is None:
             continue
         kind = {"report": "reported_speech", "accuse": "accusation", "praise": "praise"}[category]
+        if category == "accuse" and i + 1 < n and sent.lower[i + 1] in {"à", "to"}:
+            continue  # « condamné à 15 ans de prison », "sentenced to": a court's sentence, not a statement
         subjects, passive, negated, aux_start = _subject_before(sent, i)
         if negated:
             continue

@@ -175,3 +175,19 @@ def test_evaluate_reports_frames(tiny_frames_model, tiny_frames_data, tiny_model
 
 def test_default_scheme_is_the_codebook():
     assert len(DEFAULT_FRAMES) == 15 and DEFAULT_FRAMES[0] == "economic" and DEFAULT_FRAMES[-1] == "other"
+
+
+def test_document_context_is_a_feature(tmp_path):
+    examples, _ = frame_examples(read_labeled_records(tiny_frame_records(), tmp_path))
+    first = examples[0]
+    siblings = [e.sentence for e in examples if e.source == first.source]
+    assert len(siblings) > 1 and first.context == " ".join(siblings)
+    X = ["Oil prices soared.", "The army shelled the town."] * 6
+    Y = [["economic"], ["security_defense"]] * 6
+    docs = ["Oil prices soared. Markets fell.", "The army shelled the town. Troops advanced."] * 6
+    model = FrameClassifier(char_ngrams=None).fit(X, Y, contexts=docs)
+    alone = model.predict_proba(["Markets and troops."])
+    in_context = model.predict_proba(["Markets and troops."], contexts=["The army shelled the town. Troops advanced."])
+    assert in_context[0, 1] > alone[0, 1]  # the story's security frame carries over
+    flat = FrameClassifier(char_ngrams=None, context_weight=0).fit(X, Y, contexts=docs)
+    np.testing.assert_allclose(flat.predict_proba(["Markets."], contexts=["Oil."]), flat.predict_proba(["Markets."]))

@@ -73,6 +73,8 @@ def test_attributions(actors, sentence, expected):
     "The sanctions imposed by Washington hit Iran hard.",
     "Its delegates in Gaza, Sudan and Ukraine were praised for their courage.",  # no agent
     "«Washington a accusé Moscou de mentir», a-t-il ajouté.",  # speech inside a quotation is not the article's
+    "La Russie a condamné à 15 ans de prison un soldat ukrainien, selon un tribunal.",  # a sentence, not speech
+    "L'OM a étrillé l'Ajax Amsterdam 4-0 mardi.",  # sport
 ])
 def test_no_invented_sources(actors, sentence):
     assert pairs(actors, sentence) == []
