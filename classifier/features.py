@@ -11,20 +11,36 @@ blocks, each a sparse matrix, stacked side by side:
   distance to the target and whether a negation scopes over it; quotation and attribution
   (target inside a quotation, target as the speaker of a reporting verb, ``selon X``/``according
   to X``), accusation/praise direction (target as object or subject), hedges and contrast;
-* ``mention``: the words of the mention itself (actor priors; off by default for fairness);
-* ``cue_scores``: distance-weighted sums of positive and negative cues.
+* ``cue_scores``: distance-weighted sums of positive and negative cues;
+
+and, when switched on:
+
+* ``near`` (``decay``): every word of the sentence weighted by its distance to the target,
+  ``exp(-(d - 1) / decay)``, words under a negation prefixed ``not_``;
+* ``left``/``right`` (``use_sides``): word 1–2-grams of the sentence up to and from the target, so
+  that two targets of one sentence get different sentence-level features;
+* ``clause`` (``use_clause``): word 1–2-grams of the target's clause (up to punctuation or a contrast
+  word);
+* role cues (``use_roles``, in ``cues``): the target as a speaker (reporting verb or colon next to
+  it, ``according to X``), at the start of its clause, as a possessor; each polarity cue marked as
+  in or out of the target's clause, and as spoken by the target or in the target's own quotation;
+* ``mention`` (``use_mention``): the words of the mention itself — ``True``: all of them (actor
+  priors, off by default for fairness); ``"shape"``: capitalised words replaced by ``Xx``, keeping
+  pronouns and titles (he/him/his, President…) but no names.
 
 Everything is built with scikit-learn vectorizers so that the transformer pickles and composes.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
@@ -57,17 +73,17 @@ def load_cues() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _cue_index() -> tuple[dict[str, str], dict[str, str], int]:
-    """Short stems (matched exactly) and long stems (matched as prefixes) split once."""
+    """Exact stems (shorter than 4 letters, or marked with a final ``$``) and prefix stems, split once."""
     cues = load_cues()
-    exact = {stem: cat for stem, cat in cues.items() if len(stem) < 4}
-    prefixes = {stem: cat for stem, cat in cues.items() if len(stem) >= 4}
+    exact = {stem.rstrip("$"): cat for stem, cat in cues.items() if len(stem) < 4 or stem.endswith("$")}
+    prefixes = {stem: cat for stem, cat in cues.items() if len(stem) >= 4 and not stem.endswith("$")}
     longest = max((len(stem) for stem in prefixes), default=4)
     return exact, prefixes, longest
 
 
 @lru_cache(maxsize=200_000)
 def cue_category(token: str) -> str | None:
-    """The lexicon category of a lower-cased token, by exact short stem or longest prefix."""
+    """The lexicon category of a lower-cased token, by exact stem or longest prefix."""
     exact, prefixes, longest = _cue_index()
     if token in exact:
         return exact[token]
@@ -87,7 +103,7 @@ def _strip_elision(token: str) -> str:
 class _Analysis:
     """Everything the blocks need about one target, computed in one pass."""
 
-    __slots__ = ("masked", "context", "cues", "mention", "scores")
+    __slots__ = ("masked", "context", "cues", "mention", "scores", "near", "clause", "left", "right")
 
 
 def _quote_spans(text: str) -> list[tuple[int, int]]:
@@ -103,8 +119,56 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def analyze(target, window: int = 4, with_cues: bool = True) -> _Analysis:
-    """Derive the per-block inputs for one target (see the module docstring)."""
+_BOUNDARIES = frozenset(",;:()[]—–") | frozenset(OPENING_QUOTES) | frozenset(CLOSING_QUOTES) | {"--"}
+_NEGATION_REACH = 3
+# Words a capitalised mention keeps when names are hidden (``use_mention="shape"``): pronouns, titles.
+_KEEP_IN_MENTION = frozenset(
+    "he she it they we i you him her them us me his hers its their theirs our my your "
+    "il elle ils elles lui leur eux nous on "
+    "mr mr. mrs mrs. ms ms. dr dr. sen sen. rep rep. gov gov. president prime minister senator "
+    "the a le la les un une m. mme the".split()
+)
+
+
+def _negation_scope(lowered, categories, mode):
+    """Which tokens a negation scopes over: ``window`` (3 tokens after it) or ``clause`` (up to punctuation)."""
+    scoped = [False] * len(lowered)
+    for i, category in enumerate(categories):
+        if category != "negation":
+            continue
+        j = i + 1
+        while j < len(lowered) and lowered[j] not in _BOUNDARIES and categories[j] != "contrast":
+            if mode != "clause" and j - i > _NEGATION_REACH:
+                break
+            scoped[j] = True
+            j += 1
+    return scoped
+
+
+def _clause_bounds(lowered, categories, first, last):
+    """Token range ``[lo, hi)`` of the clause around the target: up to punctuation or a contrast word."""
+    lo = first
+    while lo > 0 and lowered[lo - 1] not in _BOUNDARIES and categories[lo - 1] != "contrast":
+        lo -= 1
+    hi = last + 1
+    while hi < len(lowered) and lowered[hi] not in _BOUNDARIES and categories[hi] != "contrast":
+        hi += 1
+    return lo, hi
+
+
+def analyze(
+    target,
+    window: int = 4,
+    with_cues: bool = True,
+    *,
+    decay: float | None = None,
+    negation: str = "window",
+    clause: bool = False,
+    roles: bool = False,
+    sides: bool = False,
+    mention_shape: bool = False,
+) -> _Analysis:
+    """Derive the per-block inputs for one target (see the module docstring and :class:`TargetFeatures`)."""
     sentence, start, end, _lang = as_target(target)
     tokens = tokenize(sentence)
     lowered = [_strip_elision(tok.lower()) for tok, _, _ in tokens]
@@ -116,7 +180,21 @@ def analyze(target, window: int = 4, with_cues: bool = True) -> _Analysis:
 
     out = _Analysis()
     out.masked = " ".join(before + ([TARGET_TOKEN] if inside else []) + after)
-    out.mention = " ".join(lowered[first : last + 1]) if inside else ""
+    if mention_shape and inside:
+        out.mention = " ".join(
+            "Xx" if tokens[k][0][:1].isupper() and lowered[k] not in _KEEP_IN_MENTION else lowered[k]
+            for k in range(first, last + 1)
+        )
+    else:
+        out.mention = " ".join(lowered[first : last + 1]) if inside else ""
+    out.left = " ".join(before + [TARGET_TOKEN]) if sides and inside else ""
+    out.right = " ".join([TARGET_TOKEN] + after) if sides and inside else ""
+
+    if with_cues:
+        categories = [cue_category(tok) if tok.isalpha() or "'" in tok or "-" in tok else None for tok in lowered]
+    else:
+        categories = [None] * len(lowered)
+    negated_at = _negation_scope(lowered, categories, negation)
 
     context = []
     if inside:
@@ -134,15 +212,57 @@ def analyze(target, window: int = 4, with_cues: bool = True) -> _Analysis:
             context.append("tgt@end")
     out.context = " ".join(context)
 
+    near = {}
+    if decay and inside:
+        for j, tok in enumerate(lowered):
+            if first <= j <= last or not tok.isalnum():
+                continue
+            distance = first - j if j < first else j - last
+            weight = math.exp(-(distance - 1) / decay)
+            if weight < 0.05:
+                continue
+            key = ("not_" if negated_at[j] else "") + tok
+            near[key] = near.get(key, 0.0) + weight
+    out.near = near
+
+    clause_words = []
+    lo = hi = 0
+    if inside and (clause or roles):
+        lo, hi = _clause_bounds(lowered, categories, first, last)
+    if clause and inside:
+        for j in range(lo, hi):
+            if first <= j <= last or not lowered[j].isalnum():
+                continue
+            clause_words.append(("not_" if negated_at[j] else "") + lowered[j])
+    out.clause = " ".join(clause_words)
+
     cues, pos_score, neg_score = [], 0.0, 0.0
-    if with_cues:
-        categories = [cue_category(tok) if tok.isalpha() or "'" in tok or "-" in tok else None for tok in lowered]
-    else:
-        categories = [None] * len(lowered)
+    quotes = _quote_spans(sentence) if inside else []
+    tgt_in_quote = bool(quotes) and any(q0 < start and end <= q1 for q0, q1 in quotes)
+    tok_in_quote = None
+    speaker = False
+    if inside and roles:
+        if quotes:
+            tok_in_quote = [any(q0 < s and e <= q1 for q0, q1 in quotes) for _, s, e in tokens]
+        lo_r = max(0, first - 3)
+        hi_r = min(len(lowered), last + 4)
+        near_report = any(categories[k] == "report" for k in range(lo_r, hi_r) if not first <= k <= last)
+        colon = last + 1 < len(lowered) and lowered[last + 1] == ":"
+        source = first >= 1 and (before[-1] in _ATTRIBUTION_BEFORE or before[-2:] == ["according", "to"])
+        speaker = not tgt_in_quote and (near_report or colon or source)
+        if speaker:
+            cues.append("tgt:speaker_any")
+            if quotes:
+                cues.append("tgt:speaker_of_quote")
+        # only short non-cue words (the, Mr, Sen) between the clause start and the target: likely its subject
+        if all(categories[k] is None and (len(lowered[k]) <= 3 or not lowered[k].isalnum()) for k in range(lo, first)):
+            cues.append("tgt:clause_start")
+        if (last + 1 < len(lowered) and lowered[last + 1] in ("'s", "’s")) or lowered[last] in ("'s", "’s"):
+            cues.append("tgt:possessor")
     for j, category in enumerate(categories):
         if category is None or category == "negation":
             continue
-        negated = any(categories[k] == "negation" for k in range(max(0, j - 3), j))
+        negated = negated_at[j]
         if inside:
             side = "L" if j < first else ("R" if j > last else "T")
             distance = first - j if side == "L" else (j - last if side == "R" else 0)
@@ -151,6 +271,13 @@ def analyze(target, window: int = 4, with_cues: bool = True) -> _Analysis:
         reach = "near" if distance <= 3 else ("mid" if distance <= 8 else "far")
         name = ("not_" if negated else "") + category
         cues += [name, f"{name}:{side}", f"{name}:{side}:{reach}"]
+        if roles and inside:
+            cues.append(f"{name}:{'in' if lo <= j < hi else 'out'}_clause")
+            if tok_in_quote is not None:
+                if speaker and tok_in_quote[j]:
+                    cues.append(f"{name}:spoken_by_tgt")
+                elif tgt_in_quote and tok_in_quote[j]:
+                    cues.append(f"{name}:same_quote")
         polarity = _POLARITY.get(category)
         if polarity:
             if negated:
@@ -179,10 +306,9 @@ def analyze(target, window: int = 4, with_cues: bool = True) -> _Analysis:
                 cues.append("tgt:agent_of_evaluation")
         if first >= 1 and (before[-1] in _ATTRIBUTION_BEFORE or before[-2:] == ["according", "to"]):
             cues.append("tgt:source")
-        quotes = _quote_spans(sentence)
         if quotes:
             cues.append("has_quote")
-            if any(q0 < start and end <= q1 for q0, q1 in quotes):
+            if tgt_in_quote:
                 cues.append("tgt:in_quote")
             elif any(q0 > end for q0, _ in quotes):
                 cues.append("quote:after_tgt")
@@ -212,12 +338,24 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         n-gram range of masked-sentence words; ``None`` drops the block.
     char_ngrams : tuple or None
         n-gram range of masked-sentence characters (``char_wb``); ``None`` drops the block.
-    use_context, use_cues, use_mention : bool
+    use_context, use_cues : bool
         Switch the corresponding blocks (for ablations).
+    use_mention : bool or "shape"
+        The mention's own words: ``False`` (default), ``True`` (all words: actor priors) or ``"shape"``
+        (names replaced by ``Xx``; pronouns and titles kept).
     block_weights : dict or None
         Multiplier per block name, applied after each block's L2 row normalisation.
     min_df : int
         Minimum document frequency of word and character n-grams.
+    max_char_features : int
+        Cap on the character n-gram vocabulary.
+    decay : float or None
+        Scale (in words) of the distance-weighted ``near`` block; ``None`` drops the block.
+    negation : "window" or "clause"
+        Scope of a negation: the 3 following words, or up to the end of its clause (punctuation or a
+        contrast word). Either way a scope stops at punctuation.
+    use_clause, use_roles, use_sides : bool
+        The ``clause`` block, the role cues, the ``left``/``right`` blocks (see the module docstring).
     """
 
     def __init__(
@@ -231,6 +369,11 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         block_weights=None,
         min_df=1,
         max_char_features=300_000,
+        decay=None,
+        negation="window",
+        use_clause=False,
+        use_roles=False,
+        use_sides=False,
     ):
         self.window = window
         self.word_ngrams = word_ngrams
@@ -241,6 +384,11 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         self.block_weights = block_weights
         self.min_df = min_df
         self.max_char_features = max_char_features
+        self.decay = decay
+        self.negation = negation
+        self.use_clause = use_clause
+        self.use_roles = use_roles
+        self.use_sides = use_sides
 
     def _blocks(self):
         blocks = []
@@ -262,10 +410,29 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         if self.use_mention:
             blocks.append(("mention", "mention", lambda: CountVectorizer(
                 analyzer=_split_on_space, binary=True, dtype=np.float32)))
+        if self.decay:
+            blocks.append(("near", "near", lambda: DictVectorizer(dtype=np.float32)))
+        if self.use_sides:
+            for side in ("left", "right"):
+                blocks.append((side, side, lambda: TfidfVectorizer(
+                    token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)))
+        if self.use_clause:
+            blocks.append(("clause", "clause", lambda: TfidfVectorizer(
+                token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)))
         return blocks
 
     def _analyze_all(self, X):
-        return [analyze(x, self.window, self.use_cues) for x in X]
+        if self.negation not in ("window", "clause"):
+            raise ValueError(f"negation must be 'window' or 'clause', not {self.negation!r}")
+        options = {
+            "decay": self.decay,
+            "negation": self.negation,
+            "clause": bool(self.use_clause),
+            "roles": bool(self.use_roles),
+            "sides": bool(self.use_sides),
+            "mention_shape": self.use_mention == "shape",
+        }
+        return [analyze(x, self.window, self.use_cues, **options) for x in X]
 
     def fit(self, X, y=None):
         self.fit_transform(X, y)
@@ -274,27 +441,30 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
     def fit_transform(self, X, y=None):
         analyses = self._analyze_all(X)
         self.vectorizers_ = {}
+        raw = {}
         for name, attribute, make in self._blocks():
-            docs = [getattr(a, attribute) for a in analyses]
             vectorizer = make()
             try:
-                vectorizer.fit(docs)
+                raw[name] = vectorizer.fit_transform([getattr(a, attribute) for a in analyses])
             except ValueError:  # empty vocabulary (e.g. no cue in any training sentence)
                 continue
             self.vectorizers_[name] = vectorizer
-        return self._stack(analyses)
+        return self._stack(analyses, raw)
 
     def transform(self, X):
         return self._stack(self._analyze_all(X))
 
-    def _stack(self, analyses):
+    def _stack(self, analyses, raw=None):
         weights = self.block_weights or {}
         matrices = []
         for name, attribute, _ in self._blocks():
             vectorizer = self.vectorizers_.get(name)
             if vectorizer is None:
                 continue
-            block = vectorizer.transform([getattr(a, attribute) for a in analyses])
+            if raw is not None:
+                block = raw[name]
+            else:
+                block = vectorizer.transform([getattr(a, attribute) for a in analyses])
             if not isinstance(vectorizer, TfidfVectorizer):
                 block = normalize(block)
             matrices.append(block * weights.get(name, 1.0))

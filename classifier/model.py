@@ -38,8 +38,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None
         Reweight classes inversely to their frequency.
-    window, word_ngrams, char_ngrams, use_context, use_cues, use_mention, block_weights, min_df
+    window, word_ngrams, char_ngrams, use_context, use_cues, use_mention, block_weights, min_df, decay, negation, use_clause, use_roles, use_sides
         Passed to :class:`~classifier.features.TargetFeatures`.
+    ensemble : None or "svm"
+        ``None``: one logistic regression. ``"svm"``: the average of its probabilities and those of a
+        linear SVM (one-vs-rest, ``svm_C``) over the same features, whose margins are turned into
+        probabilities by ``softmax(2 * margin)``.
+    svm_C : float
+        Inverse regularisation strength of the SVM of the ensemble.
     random_state : int
         Seed; training is deterministic for a given seed and data.
 
@@ -64,6 +70,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         use_mention=False,
         block_weights=None,
         min_df=1,
+        decay=None,
+        negation="window",
+        use_clause=False,
+        use_roles=False,
+        use_sides=False,
+        ensemble=None,
+        svm_C=0.1,
         max_iter=3000,
         random_state=0,
     ):
@@ -77,6 +90,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.use_mention = use_mention
         self.block_weights = block_weights
         self.min_df = min_df
+        self.decay = decay
+        self.negation = negation
+        self.use_clause = use_clause
+        self.use_roles = use_roles
+        self.use_sides = use_sides
+        self.ensemble = ensemble
+        self.svm_C = svm_C
         self.max_iter = max_iter
         self.random_state = random_state
 
@@ -92,11 +112,18 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             use_mention=self.use_mention,
             block_weights=self.block_weights,
             min_df=self.min_df,
+            decay=self.decay,
+            negation=self.negation,
+            use_clause=self.use_clause,
+            use_roles=self.use_roles,
+            use_sides=self.use_sides,
         )
 
     def fit(self, X, y):
         from sklearn.linear_model import LogisticRegression
 
+        if self.ensemble not in (None, "svm"):
+            raise ValueError(f"ensemble must be None or 'svm', not {self.ensemble!r}")
         X = [as_target(x) for x in X]
         y = np.asarray(y)
         if len(X) != len(y):
@@ -113,15 +140,36 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
         self.classifier_.fit(matrix, y)
         self.classes_ = self.classifier_.classes_
+        self.svm_ = None
+        if self.ensemble == "svm":
+            from sklearn.svm import LinearSVC
+
+            self.svm_ = LinearSVC(C=self.svm_C, class_weight=self.class_weight, random_state=self.random_state)
+            self.svm_.fit(matrix, y)
+            if list(self.svm_.classes_) != list(self.classes_):  # pragma: no cover - both sort the labels
+                raise RuntimeError("the SVM and the logistic regression disagree on the classes")
         return self
 
+    def _proba(self, matrix):
+        proba = self.classifier_.predict_proba(matrix)
+        if getattr(self, "svm_", None) is not None:
+            margins = self.svm_.decision_function(matrix)
+            if margins.ndim == 1:  # two classes: one margin, for classes_[1]
+                margins = np.column_stack([-margins, margins])
+            margins = 2.0 * margins
+            margins -= margins.max(axis=1, keepdims=True)
+            svm_proba = np.exp(margins)
+            svm_proba /= svm_proba.sum(axis=1, keepdims=True)
+            proba = (proba + svm_proba) / 2.0
+        return proba
+
     def decision_function(self, X):
-        check_is_fitted(self, "classifier_")
-        return self.classifier_.decision_function(self.features_.transform([as_target(x) for x in X]))
+        """Log-probabilities (one column per class in ``classes_``): the scores the prediction maximises."""
+        return np.log(np.clip(self.predict_proba(X), 1e-12, None))
 
     def predict_proba(self, X):
         check_is_fitted(self, "classifier_")
-        return self.classifier_.predict_proba(self.features_.transform([as_target(x) for x in X]))
+        return self._proba(self.features_.transform([as_target(x) for x in X]))
 
     def predict(self, X):
         proba = self.predict_proba(X)
@@ -132,6 +180,41 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+# ----------------------------------------------------------------------------------------- presets
+
+#: Named parameter sets for :class:`StanceClassifier` (``stance train --preset NAME``). ``default`` is the
+#: project's bilingual model. ``newsmtsc`` is the configuration chosen by 5-fold cross-validation on the
+#: NewsMTSC training set (English news, see benchmarks/RESULTS.md): it adds the mention's own words (actor
+#: priors — fine for a benchmark drawn from one population of US news, not for the default model), the
+#: distance-weighted context, the left/right sentence halves and the LR + SVM ensemble.
+PRESETS: dict[str, dict] = {
+    "default": {},
+    "newsmtsc": {
+        "use_mention": True,
+        "decay": 3.0,
+        "use_sides": True,
+        "ensemble": "svm",
+    },
+}
+
+#: The ablations run by benchmarks/newsmtsc.py: name → (what changes, parameters overriding the preset).
+PRESET_ABLATIONS: dict[str, tuple[str, dict]] = {
+    "lr-only": ("preset without the SVM of the ensemble (logistic regression alone)", {"ensemble": None}),
+    "no-sides": ("preset without the left/right sentence halves", {"use_sides": False}),
+    "no-decay": ("preset without the distance-weighted context", {"decay": None}),
+    "no-mention": ("preset without the mention's words (no actor priors)", {"use_mention": False}),
+    "mention-shape": ("preset with the mention's shape (pronouns, titles) instead of its words",
+                      {"use_mention": "shape"}),
+    "no-cues": ("preset without the cue lexicons (cues, cue scores)", {"use_cues": False}),
+    "no-chars": ("preset without character n-grams", {"char_ngrams": None}),
+    "plus-roles": ("preset + role cues (speaker, clause start, possessor, cue in/out of clause)",
+                   {"use_roles": True}),
+    "plus-clause": ("preset + the target's clause as a block", {"use_clause": True}),
+    "negation-clause": ("preset with negation scoped to the clause instead of 3 words",
+                        {"negation": "clause"}),
+}
 
 
 # ------------------------------------------------------------------------------------- persistence

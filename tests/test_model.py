@@ -139,3 +139,35 @@ def test_same_seed_same_model(tiny_data, tmp_path):
     a = train([tiny_data], tmp_path / "a.joblib", cv=0, seed=5, params={"char_ngrams": None})
     b = train([tiny_data], tmp_path / "b.joblib", cv=0, seed=5, params={"char_ngrams": None})
     assert a["sha256"] == b["sha256"]
+
+
+def test_svm_ensemble_is_a_proper_estimator(tiny):
+    X, y = tiny
+    model = fast_model(ensemble="svm", svm_C=0.2)
+    assert not hasattr(model, "svm_")
+    proba = model.fit(X, y).predict_proba(X[:6])
+    assert proba.shape == (6, 3) and np.allclose(proba.sum(axis=1), 1)
+    assert np.array_equal(model.predict(X[:6]), model.classes_[np.argmax(model.decision_function(X[:6]), axis=1)])
+    again = clone(model).fit(X, y)
+    assert np.array_equal(again.predict_proba(X), model.predict_proba(X))  # deterministic
+    search = GridSearchCV(fast_model(ensemble="svm"), {"svm_C": [0.1, 1.0]}, cv=2).fit(X, y)
+    assert search.best_params_["svm_C"] in (0.1, 1.0)
+    with pytest.raises(ValueError, match="ensemble"):
+        fast_model(ensemble="forest").fit(X, y)
+
+
+def test_presets_and_ablations_are_valid_parameters(tiny):
+    from classifier.model import PRESET_ABLATIONS, PRESETS
+
+    X, y = tiny
+    assert PRESETS["default"] == {}
+    valid = set(StanceClassifier().get_params())
+    for name, (_, overrides) in PRESET_ABLATIONS.items():
+        params = {**PRESETS["newsmtsc"], **overrides}
+        assert set(params) <= valid, name
+        assert params != PRESETS["newsmtsc"], f"ablation {name} changes nothing"
+    model = StanceClassifier(**{**PRESETS["newsmtsc"], "char_ngrams": None}).fit(X, y)
+    sentence = "Paris a salué Berlin mardi mais a accusé Madrid de mentir."
+    berlin = Target(sentence, sentence.index("Berlin"), sentence.index("Berlin") + 6, "fr")
+    madrid = Target(sentence, sentence.index("Madrid"), sentence.index("Madrid") + 6, "fr")
+    assert list(model.predict([berlin, madrid])) == ["supportive", "critical"]

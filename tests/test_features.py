@@ -1,0 +1,92 @@
+"""The target-dependent feature blocks switched on by the NewsMTSC preset and its ablations."""
+
+import pickle
+
+import numpy as np
+import pytest
+
+from classifier.data import Target
+from classifier.features import TargetFeatures, analyze, cue_category
+
+
+def target(sentence, mention, occurrence=0):
+    start = -1
+    for _ in range(occurrence + 1):
+        start = sentence.index(mention, start + 1)
+    return Target(sentence, start, start + len(mention), "en")
+
+
+def test_exact_stems_do_not_over_match():
+    assert cue_category("good") == "pos" and cue_category("goods") is None
+    assert cue_category("hero") == "pos" and cue_category("heroin") is None
+    assert cue_category("greatest") == "pos" and cue_category("greater") is None
+    assert cue_category("criticized") == "accuse" and cue_category("endorsed") == "praise"
+    assert cue_category("scrutin") is None  # French "ballot", not English "scrutiny"
+
+
+def test_near_block_weights_words_by_distance_and_marks_negation():
+    a = analyze(target("Critics say Smith never lied to the committee about it.", "Smith"), decay=3.0)
+    assert a.near["say"] == pytest.approx(1.0) and a.near["critics"] < a.near["say"]
+    assert "not_lied" in a.near and "lied" not in a.near
+    assert a.near["never"] > a.near["committee"]
+    assert analyze(target("Smith lied.", "Smith")).near == {}  # off unless decay is given
+
+
+def test_sides_differ_between_two_targets_of_one_sentence():
+    sentence = "Smith praised Jones but attacked Brown."
+    jones, brown = analyze(target(sentence, "Jones"), sides=True), analyze(target(sentence, "Brown"), sides=True)
+    assert jones.masked != brown.masked
+    assert jones.left.endswith("<tgt>") and jones.right.startswith("<tgt> but")
+    assert brown.left.startswith("smith praised jones but attacked") and brown.right == "<tgt> ."
+
+
+def test_role_cues_speaker_quote_and_possessor():
+    spoken = analyze(target('"We want a wonderful deal for workers," she said.', "she"), roles=True)
+    assert "tgt:speaker_any" in spoken.cues.split() and "tgt:speaker_of_quote" in spoken.cues.split()
+    assert "pos:spoken_by_tgt" in spoken.cues.split()
+    quoted = analyze(target('Smith said: "Jones is a disgraceful liar."', "Jones"), roles=True)
+    assert "tgt:in_quote" in quoted.cues.split() and "neg:same_quote" in quoted.cues.split()
+    possessor = analyze(target("Clinton's emails were a scandal.", "Clinton"), roles=True)
+    assert "tgt:possessor" in possessor.cues.split() and "tgt:clause_start" in possessor.cues.split()
+    assert "tgt:speaker_any" not in analyze(target("Smith lied.", "Smith")).cues.split()
+
+
+def test_clause_block_stops_at_punctuation_and_contrast():
+    a = analyze(target("Smith won easily, but Jones lost badly in Ohio.", "Jones"), clause=True)
+    assert a.clause == "lost badly in ohio"
+
+
+def test_negation_scope_modes():
+    sentence = "Smith did not, as critics claim, betray the party; he was not in any way disloyal to it."
+    window = analyze(target(sentence, "Smith"), decay=10.0)
+    clause = analyze(target(sentence, "Smith"), decay=10.0, negation="clause")
+    assert "not_any" in window.near and "disloyal" in window.near  # 3 words after "not", no further
+    assert "not_disloyal" in clause.near
+    assert "betray" in clause.near and "not_betray" not in clause.near  # a scope stops at the comma
+
+
+def test_mention_shape_hides_names_keeps_pronouns_and_titles():
+    sentence = "President Trump met him and the Trump administration."
+    assert analyze(target(sentence, "President Trump"), mention_shape=True).mention == "president Xx"
+    assert analyze(target(sentence, "him"), mention_shape=True).mention == "him"
+    assert analyze(target(sentence, "the Trump administration"), mention_shape=True).mention == "the Xx administration"
+    assert analyze(target(sentence, "President Trump")).mention == "president trump"
+
+
+def test_all_blocks_together_are_consistent_and_picklable():
+    sentences = ["Smith praised Jones.", "Smith attacked Jones.", "Jones met Smith on Monday.", "Smith did not lie."]
+    X = [target(s, "Smith") for s in sentences] + [target(s, "Jones") for s in sentences[:3]]
+    features = TargetFeatures(char_ngrams=(2, 3), use_mention="shape", decay=3.0, use_sides=True,
+                              use_clause=True, use_roles=True, negation="clause")
+    matrix = features.fit_transform(X)
+    assert matrix.shape == (len(X), len(features.get_feature_names_out()))
+    names = set(features.get_feature_names_out())
+    assert {"near__praised", "left__<tgt>", "right__<tgt>", "mention__Xx"} <= names
+    assert np.allclose(features.transform(X).toarray(), matrix.toarray())
+    again = pickle.loads(pickle.dumps(features))
+    assert np.allclose(again.transform(X[:2]).toarray(), matrix[:2].toarray())
+
+
+def test_invalid_negation_mode_is_rejected():
+    with pytest.raises(ValueError, match="negation"):
+        TargetFeatures(negation="sentence").fit([target("Smith lied.", "Smith")])
