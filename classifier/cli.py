@@ -218,6 +218,7 @@ def train(
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
     data_format: Annotated[str, typer.Option(help="auto, stance or newsmtsc.")] = "auto",
     actors: Annotated[Optional[Path], typer.Option(help="Actors file used to find mentions without offsets.")] = None,
+    preset: Annotated[str, typer.Option(help="Model settings: default, or newsmtsc (NewsMTSC benchmark).")] = "default",
 ):
     """Train a model from labeled sentences and write it with its model card."""
     from rich.markup import escape
@@ -227,7 +228,8 @@ def train(
 
     if cv == 1 or cv < 0:
         raise StanceInputError("--cv must be 0 (skip) or at least 2")
-    card = train_model(data, out, cv=cv, seed=seed, data_format=data_format, actors=load_actors(actors), progress=_say)
+    card = train_model(data, out, cv=cv, seed=seed, data_format=data_format, actors=load_actors(actors), progress=_say,
+                       preset=preset)
     cvm = card.get("cross_validation")
     scores = f"; cross-validated macro-F1 {cvm['macro_f1_mean']:.3f} ± {cvm['macro_f1_std']:.3f}" if cvm else ""
     _stdout().print(f"trained on {card['data']['total']} targets{escape(scores)} → {escape(str(out or card['model_file']))}")

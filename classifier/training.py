@@ -11,7 +11,7 @@ import numpy as np
 
 from .data import LABELS, expand_paths, read_labeled
 from .errors import StanceInputError
-from .model import StanceClassifier, save_model, sha256_file
+from .model import PRESETS, StanceClassifier, save_model, sha256_file
 from .paths import default_model_path, default_training_dir
 
 DEFAULT_SEED = 13
@@ -75,11 +75,16 @@ def train(
     actors=None,
     params: dict | None = None,
     progress=None,
+    preset: str = "default",
 ) -> dict:
     """Train on ``data`` (files, folders, globs; default ``data/train``), save to ``out``; return the card.
 
-    ``progress`` is an optional callable receiving short status strings.
+    ``preset`` names a set of :class:`StanceClassifier` parameters (``classifier.model.PRESETS``:
+    ``default``, or ``newsmtsc`` for the NewsMTSC benchmark); ``params`` override it. ``progress`` is an
+    optional callable receiving short status strings.
     """
+    if preset not in PRESETS:
+        raise StanceInputError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
     say = progress or (lambda message: None)
     specs = list(data) if data else [default_training_dir()]
     out = Path(out) if out else default_model_path()
@@ -89,11 +94,12 @@ def train(
     labels_present = {t.stance for t in targets}
     if len(labels_present) < 2:
         raise StanceInputError(f"need at least two stance labels to train, found {sorted(labels_present)}")
-    model = StanceClassifier(random_state=seed, **(params or {}))
+    model = StanceClassifier(random_state=seed, **{**PRESETS[preset], **(params or {})})
     card: dict = {
         "name": out.name.removesuffix(".joblib"),
         "task": "target-dependent stance: supportive / neutral / critical toward an actor mention",
         "estimator": type(model).__name__,
+        "preset": preset,
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()},
         "seed": seed,
         "data": describe_data(targets, files),
