@@ -5,6 +5,7 @@
     python benchmarks/frames.py --params '{"C": 4}'   # try other FrameClassifier parameters
     python benchmarks/frames.py --ablation            # a few variants side by side
     python benchmarks/frames.py --speed               # what framing adds to `stance classify` (default model)
+    python benchmarks/frames.py --article             # the real seed article, whole text as context (default model)
 
 Sentences are deduplicated (the frame is a property of the sentence); the document context of a
 sentence is its source document's sentences. Figures go to benchmarks/RESULTS.md, section "Framing".
@@ -70,6 +71,27 @@ def speed(repeats: int = 7) -> None:
         print(f"{name}: {1000 * statistics.median(times):.1f} ms (median of {repeats})")
 
 
+def seed_article() -> None:
+    """The labeled AFP seed article (data/test/fr-seed.jsonl): frames as `stance classify` predicts them
+    (the whole article as context) and with each sentence as its own context."""
+    from classifier.frames import load_companion
+    from classifier.model import read_card
+    from classifier.paths import default_model_path
+    from classifier.registry import resolve_model
+
+    resolve_model(None)
+    path = default_model_path()
+    model, _ = load_companion(path, read_card(path))
+    examples, _ = frame_examples(read_labeled([ROOT / "data" / "test" / "fr-seed.jsonl"]))
+    article = (ROOT / "seeds" / "2026-02-04-afp-poutine-xi.txt").read_text(encoding="utf-8")
+    gold = [e.frames for e in examples]
+    for name, contexts in (("whole article as context", [article] * len(examples)),
+                           ("no context", [e.sentence for e in examples])):
+        report = score_frames(gold, model.predict(examples, contexts=contexts), model.classes_)
+        print(f"seed article ({len(examples)} sentences), {name}: micro-F1 {report['micro_f1']:.3f}  "
+              f"macro-F1 {report['macro_f1']:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--train", default=str(ROOT / "data" / "train"))
@@ -77,10 +99,15 @@ def main() -> None:
     parser.add_argument("--params", default="{}")
     parser.add_argument("--ablation", action="store_true")
     parser.add_argument("--speed", action="store_true", help="time what framing adds to classifying the seed article")
+    parser.add_argument("--article", action="store_true",
+                        help="score the default model on the labeled seed article with the whole article as context")
     parser.add_argument("--cv", type=int, default=0, help="also cross-validate the default on train (grouped by document)")
     args = parser.parse_args()
     if args.speed:
         speed()
+        return
+    if args.article:
+        seed_article()
         return
     train, _ = frame_examples(read_labeled([args.train]))
     test, _ = frame_examples(read_labeled([args.test]))
