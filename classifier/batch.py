@@ -812,6 +812,22 @@ def _chunked(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 # ---------------------------------------------------------------------------------------------- run
 
 
+def _lock_output(out_path: Path):
+    """An exclusive lock on ``OUT`` for this run (a hidden ``.OUT.lock`` beside it); None without fcntl."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no guard against two concurrent runs
+        return None
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(out_path.with_name(f".{out_path.name}.lock"), "a")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise StanceInputError("another `stance batch` is writing this output right now", str(out_path)) from None
+    return handle
+
+
 def _start_or_resume(paths: tuple[Path, Path, Path], settings: dict, resume: bool, force: bool) -> dict:
     """Create fresh output files, or truncate an interrupted run's files back to its last commit.
 
@@ -937,7 +953,9 @@ def run_batch(
         n_jobs = jobs if jobs is not None else 1
         n_jobs = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
         backend = "sequential" if n_jobs == 1 else f"loky ×{n_jobs}"
+    lock = None
     try:
+        lock = _lock_output(out_path)
         done = _start_or_resume(paths, settings, resume, force)
         summary = BatchSummary(
             input=str(input_path),
@@ -956,6 +974,8 @@ def run_batch(
                 chunk_size, n_jobs, client, progress, say,
             )
     finally:
+        if lock is not None:
+            lock.close()  # releases the lock (so does the end of the process, however it ends)
         if own_client is not None:
             own_client.close()
     summary.total_processed = done.get("processed", 0)

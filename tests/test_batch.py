@@ -265,6 +265,19 @@ def test_actors_option_and_resume_refuses_other_actors(tiny_model, tmp_path):
         run_batch(jsonl, out, model=tiny_model, resume=True)
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="the output lock uses fcntl")
+def test_two_runs_cannot_write_the_same_output(tiny_model, tmp_path):
+    import fcntl
+
+    jsonl = write_jsonl(tmp_path / "in.jsonl", 3)
+    out = tmp_path / "out.jsonl"
+    with open(tmp_path / ".out.jsonl.lock", "a") as held:  # as a running batch holds it
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(StanceInputError, match="another `stance batch`"):
+            run_batch(jsonl, out, model=tiny_model)
+    assert run_batch(jsonl, out, model=tiny_model).ok  # released: runs
+
+
 def test_resume_after_torn_writes_is_exact(tiny_model, tmp_path):
     jsonl = write_jsonl(tmp_path / "in.jsonl", 50, extra=['{"id": "e1", "text": ""}', '{"id": "a0001", "text": "x"}'])
     reference = run_batch(jsonl, tmp_path / "ref.jsonl", model=tiny_model, chunk_size=6)
