@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import paths
 from .data import LABELS, expand_paths, read_labeled
 from .errors import StanceInputError
 from .model import PRESETS, StanceClassifier, save_model, sha256_file
-from .paths import default_model_path, default_training_dir
 
 DEFAULT_SEED = 13
 
@@ -86,8 +86,9 @@ def train(
     if preset not in PRESETS:
         raise StanceInputError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
     say = progress or (lambda message: None)
-    specs = list(data) if data else [default_training_dir()]
-    out = Path(out) if out else default_model_path()
+    # looked up at call time (not bound at import), so the registry and training agree on the folder
+    specs = list(data) if data else [paths.default_training_dir()]
+    out = Path(out) if out else paths.default_model_path()
     files = expand_paths(specs)
     say(f"reading {len(files)} file(s)")
     targets = read_labeled(files, actors=actors, data_format=data_format)
