@@ -302,6 +302,20 @@ def leaning(target: TargetResult) -> float:
     return target.probabilities.get("supportive", 0.0) - target.probabilities.get("critical", 0.0)
 
 
+def pool_mentions(probabilities, labels) -> np.ndarray:
+    """One probability vector for an actor mentioned several times in a sentence.
+
+    A sentence's stance toward an actor is the strongest one it expresses through any mention:
+    « l'alliance entre Moscou et Pékin…», a déclaré Poutine, selon une vidéo diffusée par le Kremlin»
+    praises Russia through *Moscou* even though *le Kremlin* is only the channel. So the mention with
+    the least neutral probability speaks for the actor (an average would dilute it toward neutral).
+    """
+    if len(probabilities) == 1 or "neutral" not in labels:
+        return np.mean(probabilities, axis=0)
+    neutral = list(labels).index("neutral")
+    return min(probabilities, key=lambda p: p[neutral])
+
+
 class StanceAnalyzer:
     """A model and an actor index (and optionally a frame model), ready to classify articles."""
 
@@ -370,11 +384,11 @@ class StanceAnalyzer:
             entry[1].append(MentionSpan(mention.text, sentence.start + mention.start, sentence.start + mention.end))
             entry[2].append(p)
         for (_, actor), (sentence, spans, ps) in pooled.items():
-            mean = np.mean(ps, axis=0)
-            best = int(np.argmax(mean))
-            probabilities = {label: round(float(v), 4) for label, v in zip(self._labels, mean)}
+            chosen = pool_mentions(ps, self._labels)
+            best = int(np.argmax(chosen))
+            probabilities = {label: round(float(v), 4) for label, v in zip(self._labels, chosen)}
             sentence.targets.append(
-                TargetResult(actor, self._labels[best], round(float(mean[best]), 4), probabilities, spans)
+                TargetResult(actor, self._labels[best], round(float(chosen[best]), 4), probabilities, spans)
             )
         self.frame_sentences(sentences)
         sources = find_sources(sentences)

@@ -160,8 +160,9 @@ def test_presets_and_ablations_are_valid_parameters(tiny):
     from classifier.model import PRESET_ABLATIONS, PRESETS
 
     X, y = tiny
-    assert PRESETS["default"] == {}
     valid = set(StanceClassifier().get_params())
+    for name, params in PRESETS.items():
+        assert set(params) <= valid, name
     for name, (_, overrides) in PRESET_ABLATIONS.items():
         params = {**PRESETS["newsmtsc"], **overrides}
         assert set(params) <= valid, name
@@ -171,3 +172,27 @@ def test_presets_and_ablations_are_valid_parameters(tiny):
     berlin = Target(sentence, sentence.index("Berlin"), sentence.index("Berlin") + 6, "fr")
     madrid = Target(sentence, sentence.index("Madrid"), sentence.index("Madrid") + 6, "fr")
     assert list(model.predict([berlin, madrid])) == ["supportive", "critical"]
+
+
+def test_pickled_model_packs_vocabularies_and_predicts_the_same(tiny, tmp_path):
+    import joblib
+
+    X, y = tiny
+    model = StanceClassifier(char_ngrams=(2, 3)).fit(X, y)
+    state = model.features_.__getstate__()
+    assert all(not hasattr(v, "vocabulary_") for v in state["vectorizers_"].values())
+    assert all(hasattr(v, "vocabulary_") for v in model.features_.vectorizers_.values())  # the live object is intact
+    path = tmp_path / "packed.joblib"
+    joblib.dump(model, path)
+    loaded = joblib.load(path)
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_mentions_of_one_actor_pool_to_the_most_evaluative():
+    from classifier.analysis import pool_mentions
+
+    labels = ["critical", "neutral", "supportive"]
+    channel = np.array([0.05, 0.9, 0.05])  # "selon une vidéo diffusée par le Kremlin"
+    praised = np.array([0.05, 0.35, 0.6])  # "l'alliance entre Moscou et Pékin reste un facteur stabilisant"
+    assert np.array_equal(pool_mentions([channel, praised], labels), praised)
+    assert np.array_equal(pool_mentions([channel], labels), channel)
