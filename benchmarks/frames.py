@@ -2,13 +2,19 @@
 """Frame classifier on the held-out split: per-frame F1, micro- and macro-F1.
 
     python benchmarks/frames.py                       # train on data/train, score on data/test
-    python benchmarks/frames.py --params '{"C": 4}'   # try other FrameClassifier parameters
+    python benchmarks/frames.py --params '{"C": 4}'   # other FrameClassifier parameters (also the base of --tune)
     python benchmarks/frames.py --ablation            # a few variants side by side
     python benchmarks/frames.py --speed               # what framing adds to `stance classify` (default model)
     python benchmarks/frames.py --article             # the real seed article, whole text as context (default model)
+    python benchmarks/frames.py --tune                # choose C, context weight, threshold by CV on data/train
+    python benchmarks/frames.py --tune --tune-auto    # ... and score per-frame thresholds ("auto") at the choice
 
 Sentences are deduplicated (the frame is a property of the sentence); the document context of a
 sentence is its source document's sentences. Figures go to benchmarks/RESULTS.md, section "Framing".
+
+Hyper-parameters are chosen with ``--tune`` only: grouped cross-validation on the training split
+(groups = source documents, 5 folds, seeded), which never reads the held-out split. The held-out
+split is for reporting; nothing is selected by looking at it.
 """
 
 from __future__ import annotations
@@ -25,6 +31,110 @@ sys.path.insert(0, str(ROOT))
 
 from classifier.data import read_labeled  # noqa: E402
 from classifier.frames import FrameClassifier, cross_validate_frames, frame_examples, score_frames  # noqa: E402
+
+
+# --tune: the grid searched by grouped cross-validation on data/train (the threshold needs no refit:
+# each fold's probabilities are thresholded at every grid value).
+TUNE_GRID = {
+    "C": (2.0, 4.0, 8.0, 16.0, 32.0),
+    "context_weight": (0.0, 0.4, 0.8, 1.2, 1.6),
+    "threshold": (0.20, 0.25, 0.30, 0.35, 0.40, 0.45, 0.50, 0.55, 0.60),
+}
+TUNE_FOLDS = 5
+TUNE_SEED = 13
+
+
+def _refuse_held_out(spec: str | Path, held_out: Path = ROOT / "data" / "test") -> None:
+    """Tuning must never read the held-out split: refuse any training spec inside (or containing) it."""
+    spec, held_out = Path(spec).resolve(), held_out.resolve()
+    if spec == held_out or held_out in spec.parents or spec in held_out.parents:
+        raise SystemExit(f"--tune refuses {spec}: it is (or contains) the held-out split {held_out}")
+
+
+def tune(train_spec: str | Path, base: dict, folds: int = TUNE_FOLDS, seed: int = TUNE_SEED,
+         grid: dict = TUNE_GRID, check_auto: bool = False) -> dict:
+    """Grouped K-fold CV on the training split over ``grid``; selects by mean micro-F1 over folds
+    (ties: mean macro-F1). Returns every grid point's scores and the selected one.
+
+    ``check_auto``: also score per-frame thresholds tuned by internal CV (``threshold="auto"``) at the
+    selected C and context weight, on the same folds (3× the fit time, so not over the whole grid)."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    _refuse_held_out(train_spec)
+    train, _ = frame_examples(read_labeled([train_spec]))
+    groups = [e.source or e.sentence for e in train]
+    splits = list(GroupKFold(n_splits=folds, shuffle=True, random_state=seed).split(train, groups=groups))
+    print(f"tuning on {train_spec}: {len(train)} sentences, {len(set(groups))} source documents, "
+          f"{folds} grouped folds (seed {seed}); base params {base}", flush=True)
+    scores: dict[tuple, list] = {}
+    for C in grid["C"]:
+        for weight in grid["context_weight"]:
+            started = time.perf_counter()
+            for train_idx, test_idx in splits:
+                fold_train = [train[i] for i in train_idx]
+                fold_test = [train[i] for i in test_idx]
+                model = FrameClassifier(**{**base, "C": C, "context_weight": weight, "threshold": 0.5})
+                model.fit(fold_train, [e.frames for e in fold_train], groups=[groups[i] for i in train_idx])
+                proba = model.predict_proba(fold_test)
+                gold = [e.frames for e in fold_test]
+                for threshold in grid["threshold"]:
+                    model.thresholds_ = np.full(len(model.classes_), float(threshold))
+                    fold = score_frames(gold, model.decide(proba), model.classes_)
+                    scores.setdefault((C, weight, threshold), []).append((fold["micro_f1"], fold["macro_f1"] or 0.0))
+            print(f"  C={C:g} context_weight={weight:g}: {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    rows = []
+    for (C, weight, threshold), per_fold in scores.items():
+        micro, macro = np.asarray(per_fold).T
+        rows.append({"C": C, "context_weight": weight, "threshold": threshold,
+                     "micro_f1_mean": round(float(micro.mean()), 4), "micro_f1_std": round(float(micro.std()), 4),
+                     "macro_f1_mean": round(float(macro.mean()), 4), "macro_f1_std": round(float(macro.std()), 4)})
+    best = max(rows, key=lambda r: (r["micro_f1_mean"], r["macro_f1_mean"]))
+    auto = None
+    if check_auto:
+        per_fold = []
+        for train_idx, test_idx in splits:
+            fold_train = [train[i] for i in train_idx]
+            fold_test = [train[i] for i in test_idx]
+            model = FrameClassifier(**{**base, "C": best["C"], "context_weight": best["context_weight"],
+                                       "threshold": "auto"})
+            model.fit(fold_train, [e.frames for e in fold_train], groups=[groups[i] for i in train_idx])
+            fold = score_frames([e.frames for e in fold_test], model.predict(fold_test), model.classes_)
+            per_fold.append((fold["micro_f1"], fold["macro_f1"] or 0.0))
+        micro, macro = np.asarray(per_fold).T
+        auto = {"C": best["C"], "context_weight": best["context_weight"], "threshold": "auto",
+                "micro_f1_mean": round(float(micro.mean()), 4), "micro_f1_std": round(float(micro.std()), 4),
+                "macro_f1_mean": round(float(macro.mean()), 4), "macro_f1_std": round(float(macro.std()), 4)}
+    return {"folds": folds, "seed": seed, "grouped_by": "source", "sentences": len(train), "base": base,
+            "grid": {k: list(v) for k, v in grid.items()}, "selected_by": "mean micro-F1 (ties: mean macro-F1)",
+            "rows": rows, "best": best, "auto": auto}
+
+
+def print_tuning(result: dict) -> None:
+    rows, best = result["rows"], result["best"]
+    print(f"\n## grouped {result['folds']}-fold CV on train, best threshold per (C, context weight) "
+          f"[selected by {result['selected_by']}]")
+    print("| C | context weight | best threshold | micro-F1 | macro-F1 |\n| ---: | ---: | ---: | ---: | ---: |")
+    for C in result["grid"]["C"]:
+        for weight in result["grid"]["context_weight"]:
+            cell = max((r for r in rows if r["C"] == C and r["context_weight"] == weight),
+                       key=lambda r: (r["micro_f1_mean"], r["macro_f1_mean"]))
+            print(f"| {C:g} | {weight:g} | {cell['threshold']:.2f} | {cell['micro_f1_mean']:.3f} ± "
+                  f"{cell['micro_f1_std']:.3f} | {cell['macro_f1_mean']:.3f} ± {cell['macro_f1_std']:.3f} |")
+    print(f"\n## threshold at C={best['C']:g}, context weight {best['context_weight']:g}")
+    print("| threshold | micro-F1 | macro-F1 |\n| ---: | ---: | ---: |")
+    for r in rows:
+        if r["C"] == best["C"] and r["context_weight"] == best["context_weight"]:
+            print(f"| {r['threshold']:.2f} | {r['micro_f1_mean']:.3f} ± {r['micro_f1_std']:.3f} | "
+                  f"{r['macro_f1_mean']:.3f} ± {r['macro_f1_std']:.3f} |")
+    print(f"\nselected: C={best['C']:g} context_weight={best['context_weight']:g} threshold={best['threshold']:.2f} "
+          f"-> CV micro-F1 {best['micro_f1_mean']:.3f} ± {best['micro_f1_std']:.3f}, "
+          f"macro-F1 {best['macro_f1_mean']:.3f} ± {best['macro_f1_std']:.3f}")
+    if result.get("auto"):
+        auto = result["auto"]
+        print(f"same C and context weight, per-frame thresholds by internal CV (threshold='auto'): "
+              f"micro-F1 {auto['micro_f1_mean']:.3f} ± {auto['micro_f1_std']:.3f}, "
+              f"macro-F1 {auto['macro_f1_mean']:.3f} ± {auto['macro_f1_std']:.3f}")
 
 
 def run(params: dict, train, test) -> dict:
@@ -102,7 +212,18 @@ def main() -> None:
     parser.add_argument("--article", action="store_true",
                         help="score the default model on the labeled seed article with the whole article as context")
     parser.add_argument("--cv", type=int, default=0, help="also cross-validate the default on train (grouped by document)")
+    parser.add_argument("--tune", action="store_true",
+                        help="choose C, context weight and threshold by grouped CV on --train only (never reads --test)")
+    parser.add_argument("--tune-json", help="with --tune: also write every grid point's scores to this JSON file")
+    parser.add_argument("--tune-auto", action="store_true",
+                        help="with --tune: also score threshold='auto' at the selected C and context weight")
     args = parser.parse_args()
+    if args.tune:
+        result = tune(args.train, json.loads(args.params), check_auto=args.tune_auto)
+        print_tuning(result)
+        if args.tune_json:
+            Path(args.tune_json).write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+        return
     if args.speed:
         speed()
         return
@@ -122,15 +243,12 @@ def main() -> None:
               f"macro-F1 {cv['macro_f1_mean']:.3f} ± {cv['macro_f1_std']:.3f}")
     variants = {"default": json.loads(args.params)}
     if args.ablation:
+        # what each component brings, measured for reporting only; C, the context weight and the
+        # threshold are not varied here: they are chosen by --tune (CV on train), never on this split
         variants.update({
             "no document context": {"context_weight": 0.0},
-            "context weight 0.5": {"context_weight": 0.5},
-            "context weight 1.2": {"context_weight": 1.2},
             "no lexicon": {"use_cues": False},
-            "global threshold 0.35": {"threshold": 0.35},
             "words only": {"char_ngrams": None},
-            "C=2": {"C": 2.0},
-            "C=32": {"C": 32.0},
             "lexicon x2": {"cue_weight": 2.0},
         })
     # reference: every test sentence gets the two most frequent training frames
