@@ -45,6 +45,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
 
 from .data import as_target
 from .segmentation import CLOSING_QUOTES, OPENING_QUOTES, tokenize
@@ -108,7 +109,12 @@ class _Analysis:
     __slots__ = ("masked", "context", "cues", "mention", "scores", "near", "clause", "left", "right")
 
 
+_QUOTE_CHARS = frozenset('«»“”"')
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
+    if _QUOTE_CHARS.isdisjoint(text):
+        return []
     spans, opened = [], None
     for i, ch in enumerate(text):
         if ch in "«“" or (ch == '"' and opened is None):
@@ -329,6 +335,54 @@ def _split_on_space(doc: str) -> list[str]:
     return doc.split()
 
 
+class _CharTfidf(TfidfVectorizer):
+    """``char_wb`` TF-IDF with the output of :class:`TfidfVectorizer`, transformed faster.
+
+    ``char_wb`` n-grams never cross a word boundary, so a document's n-gram counts are the sum of
+    its words'. ``transform`` caches each word's vocabulary columns (the cache is not pickled),
+    builds the count matrix with numpy and hands it to the same fitted TF-IDF step: the matrix is
+    identical to ``TfidfVectorizer.transform``'s (tested), and prediction about twice as fast.
+    """
+
+    _CACHE_LIMIT = 200_000
+
+    def transform(self, raw_documents):
+        check_is_fitted(self, "vocabulary_")
+        if self.analyzer != "char_wb" or self.lowercase or self.preprocessor or self.strip_accents or self.binary:
+            return super().transform(raw_documents)
+        cache = self.__dict__.get("_word_columns")
+        if cache is None:
+            cache = self._word_columns = {}
+        vocabulary, ngrams = self.vocabulary_, self._char_wb_ngrams
+        pieces, lengths = [], []
+        for document in raw_documents:
+            total = 0
+            for word in document.split():
+                columns = cache.get(word)
+                if columns is None:
+                    columns = np.fromiter((vocabulary[g] for g in ngrams(word) if g in vocabulary), dtype=np.int64)
+                    if len(cache) < self._CACHE_LIMIT:
+                        cache[word] = columns
+                pieces.append(columns)
+                total += len(columns)
+            lengths.append(total)
+        columns = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        counts = sp.csr_matrix(
+            (np.ones(len(columns), dtype=self.dtype), (rows, columns)),
+            shape=(len(lengths), len(vocabulary)),
+            dtype=self.dtype,
+        )
+        counts.sum_duplicates()
+        counts.sort_indices()
+        return self._tfidf.transform(counts, copy=False)
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_word_columns", None)
+        return state
+
+
 class TargetFeatures(TransformerMixin, BaseEstimator):
     """Turn targets into a sparse feature matrix that depends on where the target is.
 
@@ -399,7 +453,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
                 token_pattern=r"\S+", ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                 min_df=self.min_df, lowercase=False, dtype=np.float32)))
         if self.char_ngrams:
-            blocks.append(("chars", "masked", lambda: TfidfVectorizer(
+            blocks.append(("chars", "masked", lambda: _CharTfidf(
                 analyzer="char_wb", ngram_range=tuple(self.char_ngrams), sublinear_tf=True,
                 min_df=max(self.min_df, 2), max_features=self.max_char_features, lowercase=False,
                 dtype=np.float32)))

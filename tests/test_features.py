@@ -90,3 +90,23 @@ def test_all_blocks_together_are_consistent_and_picklable():
 def test_invalid_negation_mode_is_rejected():
     with pytest.raises(ValueError, match="negation"):
         TargetFeatures(negation="sentence").fit([target("Smith lied.", "Smith")])
+
+
+def test_cached_char_tfidf_equals_sklearn_and_pickles_without_its_cache():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from classifier.features import _CharTfidf
+
+    train = ["<tgt> a salué Berlin mardi .", "Smith praised <tgt>  on  Monday .", "l'Élysée a démenti", "a b"]
+    test = ["<tgt> praised Smith .", "", "mots jamais vus <tgt>", "Smith praised <tgt> on Monday ."] * 2
+    options = dict(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1, lowercase=False,
+                   dtype=np.float32)
+    expected = TfidfVectorizer(**options).fit(train).transform(test)
+    fast = _CharTfidf(**options).fit(train)
+    for _ in range(2):  # cold and warm cache
+        got = fast.transform(test)
+        assert got.dtype == expected.dtype and (got != expected).nnz == 0
+        assert np.array_equal(got.indices, expected.indices) and np.array_equal(got.indptr, expected.indptr)
+    again = pickle.loads(pickle.dumps(fast))
+    assert "_word_columns" not in again.__dict__
+    assert (again.transform(test) != expected).nnz == 0
