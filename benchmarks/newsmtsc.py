@@ -21,8 +21,9 @@ maximum resident set (``ru_maxrss``): interpreter, libraries, data, training and
 majority-class row shows the floor common to all rows.
 
 Systems: ``majority`` (most frequent class), ``tfidf-blind`` (target-blind sentence TF-IDF, words 1–2 +
-characters 2–5, logistic regression), ``stance-default`` (``StanceClassifier()``, the project defaults),
-``stance-newsmtsc`` (the ``newsmtsc`` preset) and ``newsmtsc-<lever>`` ablations, each the preset with
+characters 2–5, logistic regression), ``stance-plain`` (``StanceClassifier()``, the estimator's own
+defaults), ``stance-default`` (the ``default`` preset, what ``stance train`` uses for the bilingual
+model), ``stance-newsmtsc`` (the ``newsmtsc`` preset) and ``newsmtsc-<lever>`` ablations, each the preset with
 one lever switched off or on (``classifier.model.PRESET_ABLATIONS``); and any configuration given as
 ``stance:JSON`` — ``StanceClassifier`` parameters, e.g. ``'stance:{"use_mention": true}'``. The Markdown
 table goes to stdout (and ``--output``).
@@ -57,8 +58,9 @@ def system_names() -> dict[str, str]:
     names = {
         "majority": "majority class",
         "tfidf-blind": "target-blind sentence TF-IDF (words 1–2 + chars 2–5) + logistic regression",
-        "stance-default": "StanceClassifier(), project defaults (bilingual model)",
-        "stance-newsmtsc": "StanceClassifier, `newsmtsc` preset",
+        "stance-plain": "StanceClassifier(), the estimator's own defaults (the project's model before this work)",
+        "stance-default": "StanceClassifier, `default` preset: the bilingual default model's settings (`stance train`)",
+        "stance-newsmtsc": "StanceClassifier, `newsmtsc` preset (`stance train --preset newsmtsc`)",
     }
     names.update({name: text for name, (text, _) in _ablations().items()})
     return names
@@ -86,8 +88,10 @@ def build(name: str):
             ),
             LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000, random_state=SEED),
         )
-    if name == "stance-default":
+    if name == "stance-plain":
         return StanceClassifier(random_state=SEED)
+    if name == "stance-default":
+        return StanceClassifier(random_state=SEED, **PRESETS["default"])
     if name == "stance-newsmtsc":
         return StanceClassifier(random_state=SEED, **PRESETS["newsmtsc"])
     if name.startswith("stance:"):

@@ -241,13 +241,13 @@ class FrameClassifier(BaseEstimator):
 
     def __init__(
         self,
-        C=32.0,
+        C=8.0,
         word_ngrams=(1, 2),
         char_ngrams=(2, 4),
         use_cues=True,
         cue_weight=1.0,
         context_weight=1.6,
-        threshold=0.3,
+        threshold=0.35,
         tune_folds=3,
         min_tune_support=8,
         min_df=2,

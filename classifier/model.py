@@ -186,9 +186,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
 #: Named parameter sets for :class:`StanceClassifier` (``stance train --preset NAME``). ``default`` is the
 #: project's bilingual model. ``newsmtsc`` is the configuration chosen by 5-fold cross-validation on the
-#: NewsMTSC training set (English news, see benchmarks/RESULTS.md): it adds the mention's own words (actor
-#: priors — fine for a benchmark drawn from one population of US news, not for the default model), the
-#: distance-weighted context, the left/right sentence halves and the LR + SVM ensemble.
+#: NewsMTSC training set (English news, see benchmarks/RESULTS.md, "NewsMTSC"): the distance-weighted
+#: context, the left/right sentence halves, the LR + SVM ensemble and the mention's own words (actor
+#: priors — fine for a benchmark drawn from one population of US news, not for the default model, which
+#: uses the mention's shape instead).
 PRESETS: dict[str, dict] = {
     # chosen by 5-fold cross-validation grouped by source document on data/train only
     # (benchmarks/RESULTS.md, "Default model"). The mention's *shape* (name, title, pronoun, demonym),
