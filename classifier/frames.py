@@ -217,7 +217,7 @@ class FrameClassifier(BaseEstimator):
         Decision threshold on each frame's probability. ``"auto"`` picks one per frame by internal
         cross-validation (``tune_folds`` folds), falling back to the best global threshold for
         frames with fewer than ``min_tune_support`` positive sentences. In the grouped cross-validation
-        on ``data/train`` it gave lower micro-F1 (slightly higher macro-F1) than the fixed default, and
+        on ``data/train`` it gave lower micro-F1 (about the same macro-F1) than the fixed default, and
         it triples training time (benchmarks/RESULTS.md, Framing).
     min_df : int
         Minimum document frequency of word and character n-grams.
