@@ -46,7 +46,7 @@ def machine() -> str:
 def cold_start(runs: int) -> list[float]:
     stance = Path(sys.executable).with_name("stance")
     command = [str(stance) if stance.exists() else sys.executable, *([] if stance.exists() else ["-m", "classifier.cli"])]
-    command += ["classify", str(SEED), "--format", "json", "--quiet"]
+    command += ["--quiet", "classify", str(SEED), "--format", "json"]
     subprocess.run(command, check=True, capture_output=True)  # trains the default model if missing; warms the OS cache
     times = []
     for _ in range(runs):
