@@ -222,18 +222,13 @@ def frame_shares(sentences: list[SentenceResult]) -> list[dict]:
 
 def find_sources(sentences: list[SentenceResult]) -> list[SourceStatement]:
     """Who says what about whom, from the sentences' texts and their targets' stances."""
-    from types import SimpleNamespace
-
     from .sources import find_attributions, statement_targets
 
     out: list[SourceStatement] = []
     for sentence in sentences:
         if not sentence.targets:
             continue
-        mentions = [
-            SimpleNamespace(actor=t.actor, text=m.text, start=m.start - sentence.start, end=m.end - sentence.start)
-            for t in sentence.targets for m in t.mentions
-        ]
+        mentions = _sentence_mentions(sentence)
         by_actor = {t.actor: t for t in sentence.targets}
         for attribution in find_attributions(sentence.text, mentions):
             seen = set()
@@ -256,20 +251,25 @@ def find_sources(sentences: list[SentenceResult]) -> list[SourceStatement]:
     return out
 
 
-def quoted_sources(sentences: list[SentenceResult]) -> list[dict]:
-    """Every actor the article quotes or reports, with what its statements are about (report)."""
+def _sentence_mentions(sentence: SentenceResult) -> list:
+    """The sentence's actor mentions with offsets relative to the sentence (what sources.py expects)."""
     from types import SimpleNamespace
 
+    return [
+        SimpleNamespace(actor=t.actor, text=m.text, start=m.start - sentence.start, end=m.end - sentence.start)
+        for t in sentence.targets for m in t.mentions
+    ]
+
+
+def quoted_sources(sentences: list[SentenceResult]) -> list[dict]:
+    """Every actor the article quotes or reports, with what its statements are about (report)."""
     from .sources import find_attributions, statement_targets
 
     quoted: dict[str, dict] = {}
     for sentence in sentences:
         if not sentence.targets:
             continue
-        mentions = [
-            SimpleNamespace(actor=t.actor, text=m.text, start=m.start - sentence.start, end=m.end - sentence.start)
-            for t in sentence.targets for m in t.mentions
-        ]
+        mentions = _sentence_mentions(sentence)
         stance_of = {t.actor: t.stance for t in sentence.targets}
         for attribution in find_attributions(sentence.text, mentions):
             entry = quoted.setdefault(attribution.source, {"actor": attribution.source, "statements": 0,
