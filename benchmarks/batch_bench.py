@@ -114,12 +114,46 @@ class RssSampler:
         return self.peak_main / 2**20, self.peak_tree / 2**20
 
 
-def cpu_seconds() -> float:
-    """CPU time of this process and of its waited-for descendants (the batch process, its workers)."""
-    import resource
+class CpuMeter:
+    """CPU seconds used by this process and all its descendants while it runs.
 
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    ``getrusage(RUSAGE_CHILDREN)`` misses processes that are never waited for (loky's workers, at
+    exit), so the tree is sampled with psutil every ``interval`` seconds and the last reading of each
+    process is summed (each process may miss at most its last ``interval`` of CPU).
+    """
+
+    def __init__(self, interval: float = 0.2):
+        import psutil
+
+        self.root = psutil.Process(os.getpid())
+        self.interval = interval
+        self.seen: dict[tuple[int, float], float] = {}
+        self._stop = threading.Event()
+        self._sample()
+        self.start = sum(self.seen.values())
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        import psutil
+
+        for process in [self.root, *self.root.children(recursive=True)]:
+            try:
+                with process.oneshot():
+                    times = process.cpu_times()
+                    self.seen[(process.pid, process.create_time())] = times.user + times.system
+            except psutil.Error:
+                pass
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        return sum(self.seen.values()) - self.start
 
 
 def stance_batch(corpus: Path, out: Path, model: Path, extra: list[str], sample_memory: bool = False) -> dict:
@@ -152,9 +186,9 @@ def dask_run(corpus: Path, out: Path, model: Path, workers: int) -> dict:
 
 def timed(function, *args) -> dict:
     """``function(*args)`` plus the CPU seconds it cost (this process, the batch process, workers)."""
-    before = cpu_seconds()
+    meter = CpuMeter()
     run = function(*args)
-    run["cpu_s"] = cpu_seconds() - before
+    run["cpu_s"] = meter.stop()
     run["cpu_ms_per_article"] = 1000 * run["cpu_s"] / run["records"]
     return run
 

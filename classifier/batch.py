@@ -479,19 +479,25 @@ class _CallBatcher:
     ``analyze()`` is unchanged, only the per-call overhead of feature extraction is shared.
     """
 
-    def __init__(self, threads: int):
+    def __init__(self, threads: int, patience: float = 30.0):
         self.condition = threading.Condition()
         self.active = threads
         self.pending: list[list] = []  # [model, rows, result, done]
+        self.patience = patience
 
     def call(self, model, rows):
         request = [model, list(rows), None, False]
+        alone = False
         with self.condition:
             self.pending.append(request)
             if len(self.pending) >= self.active:
                 self._flush()
-            else:
-                self.condition.wait_for(lambda: request[3])
+            elif not self.condition.wait_for(lambda: request[3], timeout=self.patience):
+                # another thread is long outside the models (a huge article, say): do not wait for it
+                self.pending.remove(request)
+                alone = True
+        if alone:
+            return model.predict_proba(request[1])
         if isinstance(request[2], BaseException):
             raise request[2]
         return request[2]
@@ -503,29 +509,37 @@ class _CallBatcher:
                 self._flush()
 
     def _flush(self) -> None:
+        """Answer every queued request (called with the condition held, when all live threads wait)."""
         import numpy as np
 
-        groups: dict[int, list] = {}
-        for request in self.pending:
-            groups.setdefault(id(request[0]), []).append(request)
-        for requests in groups.values():
-            model = requests[0][0]
-            try:
-                proba = model.predict_proba([row for request in requests for row in request[1]])
-                offset = 0
-                for request in requests:
-                    request[2] = np.asarray(proba[offset : offset + len(request[1])])
-                    offset += len(request[1])
-            except Exception:  # noqa: BLE001 - let each caller get its own result or error
-                for request in requests:
-                    try:
-                        request[2] = model.predict_proba(request[1])
-                    except Exception as exc:  # noqa: BLE001
-                        request[2] = exc
-            for request in requests:
+        pending, self.pending = self.pending, []
+        try:
+            groups: dict[int, list] = {}
+            for request in pending:
+                groups.setdefault(id(request[0]), []).append(request)
+            for requests in groups.values():
+                model = requests[0][0]
+                try:
+                    proba = model.predict_proba([row for request in requests for row in request[1]])
+                    offset = 0
+                    for request in requests:
+                        request[2] = np.asarray(proba[offset : offset + len(request[1])])
+                        offset += len(request[1])
+                except Exception:  # noqa: BLE001 - let each caller get its own result or error
+                    for request in requests:
+                        try:
+                            request[2] = model.predict_proba(request[1])
+                        except Exception as exc:  # noqa: BLE001
+                            request[2] = exc
+        except BaseException as exc:  # never leave a caller waiting, whatever happened
+            for request in pending:
+                if request[2] is None:
+                    request[2] = exc
+            raise
+        finally:
+            for request in pending:
                 request[3] = True
-        self.pending = []
-        self.condition.notify_all()
+            self.condition.notify_all()
 
 
 class _BatchedModel:
