@@ -316,6 +316,21 @@ def pool_mentions(probabilities, labels) -> np.ndarray:
     return min(probabilities, key=lambda p: p[neutral])
 
 
+@dataclass
+class _Article:
+    """An article between preparation and prediction (see :meth:`StanceAnalyzer.analyze_many`)."""
+
+    source: str
+    language: str
+    sentences: list[SentenceResult]
+    inputs: list[Target]  # one per actor mention, in sentence order
+    owners: list[tuple]  # (sentence, mention) of each input
+    frame_eligible: list[SentenceResult]
+    context: str  # the article's text, the frame model's document context
+    proba: np.ndarray | None = None
+    frame_proba: np.ndarray | None = None
+
+
 class StanceAnalyzer:
     """A model and an actor index (and optionally a frame model), ready to classify articles."""
 
@@ -342,15 +357,21 @@ class StanceAnalyzer:
 
     def frame_sentences(self, sentences: list[SentenceResult]) -> None:
         """Fill in the frames of ``sentences`` (no-op without a frame model)."""
+        eligible, context = self._frame_inputs(sentences)
+        if eligible:
+            proba = self.frame_model.predict_proba([s.text for s in eligible], contexts=[context] * len(eligible))
+            self._set_frames(eligible, proba)
+
+    def _frame_inputs(self, sentences: list[SentenceResult]) -> tuple[list[SentenceResult], str]:
+        """The sentences long enough to be framed, and their document context (the article)."""
         if self.frame_model is None:
-            return
+            return [], ""
         from .segmentation import words
 
         eligible = [s for s in sentences if sum(w[:1].isalnum() for w in words(s.text)) >= MIN_FRAME_WORDS]
-        if not eligible:
-            return
-        article = " ".join(s.text for s in sentences)  # the document context of every sentence
-        proba = self.frame_model.predict_proba([s.text for s in eligible], contexts=[article] * len(eligible))
+        return eligible, " ".join(s.text for s in sentences)
+
+    def _set_frames(self, eligible: list[SentenceResult], proba) -> None:
         chosen = self.frame_model.decide(proba)
         labels = [str(c) for c in self.frame_model.classes_]
         for sentence, row, frames in zip(eligible, proba, chosen):
@@ -364,21 +385,86 @@ class StanceAnalyzer:
         ``report=True`` adds the framing report (confidence intervals, weightiest sentences, what
         actors say about each other, quoted sources).
         """
+        (result,) = self.analyze_many([(text, lang, source)], report=report)
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def analyze_many(self, items, report: bool = False) -> list:
+        """:meth:`analyze` for many articles at once: one stance and one frame model call for all.
+
+        ``items`` are texts or ``(text, lang, source)`` tuples. Returns one :class:`ArticleResult` per
+        item, or the exception that item raised (one bad article never sinks the others). Results are
+        identical to :meth:`analyze` item by item — the models score rows independently — but the
+        fixed cost of each model call (validation, vectorizer set-up) is paid once per batch.
+        """
+        prepared: list = []
+        for item in items:
+            text, lang, source = (item, "auto", "-") if isinstance(item, str) else item
+            try:
+                prepared.append(self._prepare(text, lang, source))
+            except Exception as exc:  # noqa: BLE001 - reported per item
+                prepared.append(exc)
+        ready = [p for p in prepared if not isinstance(p, BaseException)]
+        try:
+            self._predict(ready)
+        except Exception:  # noqa: BLE001 - find the culprit: predict article by article
+            for k, article in enumerate(prepared):
+                if isinstance(article, BaseException):
+                    continue
+                try:
+                    self._predict([article])
+                except Exception as exc:  # noqa: BLE001
+                    prepared[k] = exc
+        results: list = []
+        for article in prepared:
+            if isinstance(article, BaseException):
+                results.append(article)
+                continue
+            try:
+                results.append(self._finish(article, report))
+            except Exception as exc:  # noqa: BLE001
+                results.append(exc)
+        return results
+
+    def _prepare(self, text: str, lang: str, source: str) -> "_Article":
+        """Validate, split into sentences, find the actor mentions and the sentences to frame."""
         if not isinstance(text, str):
             raise StanceInputError("expected text", source)
         if lang not in ("auto", "fr", "en"):
             raise StanceInputError(f"unknown language {lang!r}; expected auto, fr or en", field="lang")
         language = detect_language(text) if lang == "auto" else lang
         sentences = [SentenceResult(s.index, s.start, s.end, s.text) for s in split_sentences(text)]
-        # every mention of every sentence in one batch
         inputs, owners = [], []
         for sentence in sentences:
             for mention in self.actors.find(sentence.text):
                 inputs.append(Target(sentence.text, mention.start, mention.end, language))
                 owners.append((sentence, mention))
+        eligible, context = self._frame_inputs(sentences)
+        return _Article(source, language, sentences, inputs, owners, eligible, context)
+
+    def _predict(self, articles: list["_Article"]) -> None:
+        """Stance probabilities of every mention and frame probabilities of every eligible sentence."""
+        inputs = [t for a in articles for t in a.inputs]
         proba = self.model.predict_proba(inputs) if inputs else np.zeros((0, len(self._labels)))
+        offset = 0
+        for article in articles:
+            article.proba = proba[offset : offset + len(article.inputs)]
+            offset += len(article.inputs)
+        sentences = [s.text for a in articles for s in a.frame_eligible]
+        if not sentences:
+            return
+        contexts = [a.context for a in articles for _ in a.frame_eligible]
+        proba = self.frame_model.predict_proba(sentences, contexts=contexts)
+        offset = 0
+        for article in articles:
+            article.frame_proba = proba[offset : offset + len(article.frame_eligible)]
+            offset += len(article.frame_eligible)
+
+    def _finish(self, article: "_Article", report: bool) -> ArticleResult:
+        """Pool mentions into targets, set frames, attribute statements, summarize."""
         pooled: dict[tuple[int, str], list] = {}
-        for (sentence, mention), p in zip(owners, proba):
+        for (sentence, mention), p in zip(article.owners, article.proba):
             pooled.setdefault((sentence.index, mention.actor), [sentence, [], []])
             entry = pooled[(sentence.index, mention.actor)]
             entry[1].append(MentionSpan(mention.text, sentence.start + mention.start, sentence.start + mention.end))
@@ -390,10 +476,13 @@ class StanceAnalyzer:
             sentence.targets.append(
                 TargetResult(actor, self._labels[best], round(float(chosen[best]), 4), probabilities, spans)
             )
-        self.frame_sentences(sentences)
+        if article.frame_eligible:
+            self._set_frames(article.frame_eligible, article.frame_proba)
+        sentences = article.sentences
         sources = find_sources(sentences)
         return ArticleResult(
-            source, language, sentences, self.summarize(sentences, report=report, sources=sources), self.model_info,
+            article.source, article.language, sentences,
+            self.summarize(sentences, report=report, sources=sources), self.model_info,
             sources=sources, sources_quoted=quoted_sources(sentences) if report else None,
         )
 

@@ -20,8 +20,8 @@ backend). Workers receive a small :class:`WorkerSpec` (model path + expected sha
 digest), never a pickled model: each worker process loads the model once with
 :meth:`StanceAnalyzer.load` (which checks every file against its card before unpickling), checks the
 checksums against the spec, and keeps it. Each article's line is ``analyze(...).to_dict()``; the
-model calls of a chunk's articles are merged into one (:func:`analyze_many`), which is faster and
-gives the same results.
+model calls of a chunk's articles are merged into one (:meth:`StanceAnalyzer.analyze_many`), which
+is faster and gives the same results.
 Results come back in input order (joblib's ordered generator, bounded by ``pre_dispatch``), so
 memory stays flat however long the input is.
 
@@ -468,134 +468,6 @@ def worker_analyzer(spec: WorkerSpec):
         return analyzer, _LOADS[spec]
 
 
-class _CallBatcher:
-    """Merges the ``predict_proba`` calls that concurrent ``analyze()`` threads make into one call per model.
-
-    :func:`analyze_many` runs ``analyze()`` for each article in its own thread, on a copy of the
-    analyzer whose models are :class:`_BatchedModel` stand-ins. A stand-in queues its rows and waits;
-    when every unfinished thread is waiting, the rows of all queued calls go through the real model
-    at once and each caller gets its own slice. The models score rows independently (sparse
-    features, linear scores), so a slice equals what a call of its own returns — the output of
-    ``analyze()`` is unchanged, only the per-call overhead of feature extraction is shared.
-    """
-
-    def __init__(self, threads: int, patience: float = 30.0):
-        self.condition = threading.Condition()
-        self.active = threads
-        self.pending: list[list] = []  # [model, rows, result, done]
-        self.patience = patience
-
-    def call(self, model, rows):
-        request = [model, list(rows), None, False]
-        alone = False
-        with self.condition:
-            self.pending.append(request)
-            if len(self.pending) >= self.active:
-                self._flush()
-            elif not self.condition.wait_for(lambda: request[3], timeout=self.patience):
-                # another thread is long outside the models (a huge article, say): do not wait for it
-                self.pending.remove(request)
-                alone = True
-        if alone:
-            return model.predict_proba(request[1])
-        if isinstance(request[2], BaseException):
-            raise request[2]
-        return request[2]
-
-    def finished(self) -> None:
-        with self.condition:
-            self.active -= 1
-            if self.pending and len(self.pending) >= self.active:
-                self._flush()
-
-    def _flush(self) -> None:
-        """Answer every queued request (called with the condition held, when all live threads wait)."""
-        import numpy as np
-
-        pending, self.pending = self.pending, []
-        try:
-            groups: dict[int, list] = {}
-            for request in pending:
-                groups.setdefault(id(request[0]), []).append(request)
-            for requests in groups.values():
-                model = requests[0][0]
-                try:
-                    proba = model.predict_proba([row for request in requests for row in request[1]])
-                    offset = 0
-                    for request in requests:
-                        request[2] = np.asarray(proba[offset : offset + len(request[1])])
-                        offset += len(request[1])
-                except Exception:  # noqa: BLE001 - let each caller get its own result or error
-                    for request in requests:
-                        try:
-                            request[2] = model.predict_proba(request[1])
-                        except Exception as exc:  # noqa: BLE001
-                            request[2] = exc
-        except BaseException as exc:  # never leave a caller waiting, whatever happened
-            for request in pending:
-                if request[2] is None:
-                    request[2] = exc
-            raise
-        finally:
-            for request in pending:
-                request[3] = True
-            self.condition.notify_all()
-
-
-class _BatchedModel:
-    """A model whose ``predict_proba`` goes through a :class:`_CallBatcher`; everything else passes through."""
-
-    def __init__(self, model, batcher: _CallBatcher):
-        self._model = model
-        self._batcher = batcher
-
-    def predict_proba(self, X):
-        rows = list(X)
-        if not rows:
-            return self._model.predict_proba(rows)
-        return self._batcher.call(self._model, rows)
-
-    def __getattr__(self, name):
-        return getattr(self._model, name)
-
-
-MAX_THREADS = 256
-
-
-def analyze_many(analyzer, items: list[tuple[str, str, str]]) -> list:
-    """``analyzer.analyze(text, lang=lang, source=source)`` for each item; an item that fails yields its exception.
-
-    Same results as calling ``analyze()`` item by item (a test checks it), with the model calls of
-    all items merged (see :class:`_CallBatcher`): about a quarter less CPU on wire-length articles.
-    """
-    import copy
-
-    results: list = [None] * len(items)
-    for first in range(0, len(items), MAX_THREADS):
-        group = range(first, min(first + MAX_THREADS, len(items)))
-        batcher = _CallBatcher(len(group))
-        clone = copy.copy(analyzer)
-        for name, value in vars(analyzer).items():  # the stance model, the frame model, any other
-            if hasattr(value, "predict_proba"):
-                setattr(clone, name, _BatchedModel(value, batcher))
-
-        def work(k: int) -> None:
-            text, lang, source = items[k]
-            try:
-                results[k] = clone.analyze(text, lang=lang, source=source)
-            except Exception as exc:  # noqa: BLE001 - one bad article must not sink its chunk
-                results[k] = exc
-            finally:
-                batcher.finished()
-
-        threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in group]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    return results
-
-
 def _dumps(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False) + "\n"
 
@@ -613,7 +485,7 @@ def classify_chunk(spec: WorkerSpec, records: list[Record]) -> ChunkResult:
         # crosses process boundaries: keep the location in the message (pickling keeps only that)
         raise StanceInputError(str(exc)) from None
     todo = [r for r in records if r.reason is None]
-    results = iter(analyze_many(analyzer, [(r.text, r.lang, r.source) for r in todo]))
+    results = iter(analyzer.analyze_many([(r.text, r.lang, r.source) for r in todo]))
     out, errors, reasons = [], [], Counter()
     processed = 0
     for record in records:

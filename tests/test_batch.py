@@ -18,7 +18,6 @@ from classifier.batch import (
     EXIT_RECORDS_FAILED,
     SeenIds,
     WorkerSpec,
-    analyze_many,
     batch_paths,
     classify_chunk,
     iter_records,
@@ -32,6 +31,12 @@ from classifier.errors import StanceInputError
 from .conftest import ROOT
 
 runner = CliRunner()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tiny_frames_model):
+    """Batch tests run a stance model with its frame companion: both model calls are batched."""
+    return tiny_frames_model
 
 _FR = ["{a} a salué {b} mardi.", "{a} a accusé {b} de mentir.", "{a} a rencontré {b} à Genève.",
        "La réunion a duré deux heures.", "{a} a condamné {b} pour cette décision.", "Les marchés ont reculé."]
@@ -96,9 +101,10 @@ def test_batched_analysis_equals_analyze(tiny_model):
     from classifier.analysis import StanceAnalyzer
 
     analyzer = StanceAnalyzer.load(tiny_model)
+    assert analyzer.frame_model is not None  # frames are batched too
     items = [(text, lang if k % 2 else "auto", f"s{k}") for k, (text, lang) in enumerate(map(article, range(60)))]
     items += [("Aucun acteur ici.", "fr", "none"), ("Paris a salué Berlin.", "de", "bad lang"), ("", "fr", "empty")]
-    batched = analyze_many(analyzer, items)
+    batched = analyzer.analyze_many(items)
     expected = []
     for item in items:
         try:
