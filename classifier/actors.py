@@ -97,6 +97,10 @@ class ActorIndex:
                 if first[:1].islower():  # "président russe" also at the start of a sentence
                     self._forms.setdefault((first[:1].upper() + first[1:],) + key[1:], (actor.name, kind))
         self._longest = max((len(key) for key in self._forms), default=0)
+        # first token → longest form starting with it: most tokens start no form and are skipped at once
+        self._starts: dict[str, int] = {}
+        for key in self._forms:
+            self._starts[key[0]] = max(self._starts.get(key[0], 0), len(key))
 
     def __len__(self) -> int:
         return len(self.actors)
@@ -117,9 +121,13 @@ class ActorIndex:
         tokens = tokenize(text)
         keys = [_normalize(tok) for tok, _, _ in tokens]
         candidates = []
-        for i in range(len(keys)):
-            for length in range(min(self._longest, len(keys) - i), 0, -1):
-                found = self._forms.get(tuple(keys[i : i + length]))
+        starts, forms = self._starts, self._forms
+        for i, key in enumerate(keys):
+            longest = starts.get(key)
+            if longest is None:
+                continue
+            for length in range(min(longest, len(keys) - i), 0, -1):
+                found = forms.get(tuple(keys[i : i + length]))
                 if found:
                     candidates.append((length, i, found))
                     break  # the longest at this position; shorter ones here would overlap it

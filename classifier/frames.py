@@ -128,31 +128,52 @@ def _strip_elision(token: str) -> str:
 
 
 def _normalized_words(sentence: str) -> list[str]:
-    return [_strip_elision(w.replace("’", "'")) for w in words(sentence)]
+    # the tokenizer treats ' and ’ alike, so normalising the text first gives the same tokens
+    return [
+        w[2:] if len(w) > 2 and w[1] == "'" and w[0] in "ldjmnstc" else w
+        for w in words(sentence.replace("’", "'"))
+    ]
 
 
-def frame_cue_hits(sentence: str) -> list[str]:
-    """The lexicon categories hit by the words of ``sentence`` (one entry per hit)."""
-    exact, prefixes, phrases, longest = _frame_cues()
-    tokens = _normalized_words(sentence)
+_TOKEN_CUES: dict[str, tuple[str, ...]] = {}  # token → its lexicon categories (a memo: lookups repeat a lot)
+_TOKEN_CUES_MAX = 200_000
+
+
+def _token_cues(token: str) -> tuple[str, ...]:
+    found = _TOKEN_CUES.get(token)
+    if found is not None:
+        return found
+    exact, prefixes, _, longest = _frame_cues()
+    found = () if not token[:1].isalnum() else exact.get(token)
+    if found is None:
+        found = ()
+        for length in range(min(len(token), longest), 3, -1):
+            hit = prefixes.get(token[:length])
+            if hit:
+                found = hit
+                break
+    if len(_TOKEN_CUES) >= _TOKEN_CUES_MAX:
+        _TOKEN_CUES.clear()
+    _TOKEN_CUES[token] = found
+    return found
+
+
+def _cue_hits(tokens: list[str]) -> list[str]:
     hits: list[str] = []
     for token in tokens:
-        if not token[:1].isalnum():
-            continue
-        found = exact.get(token)
-        if found is None:
-            for length in range(min(len(token), longest), 3, -1):
-                found = prefixes.get(token[:length])
-                if found:
-                    break
-        if found:
-            hits += found
+        hits += _token_cues(token)
+    phrases = _frame_cues()[2]
     if phrases:
         joined = f" {' '.join(tokens)} "
         for phrase, categories in phrases.items():
             if f" {phrase} " in joined:
                 hits += categories
     return hits
+
+
+def frame_cue_hits(sentence: str) -> list[str]:
+    """The lexicon categories hit by the words of ``sentence`` (one entry per hit)."""
+    return _cue_hits(_normalized_words(sentence))
 
 
 def _as_sentence(x) -> str:
@@ -180,6 +201,10 @@ def _words_doc(sentence: str) -> str:
 
 def _cues_doc(sentence: str) -> str:
     return " ".join(f"lex={c}" for c in frame_cue_hits(sentence))
+
+
+def _cues_doc_of_tokens(tokens: list[str]) -> str:
+    return " ".join(f"lex={c}" for c in _cue_hits(tokens))
 
 
 def _split_on_space(doc: str) -> list[str]:
@@ -319,11 +344,13 @@ class FrameClassifier(BaseEstimator):
         return out
 
     @staticmethod
-    def _docs(name: str, sentences: list[str]) -> list[str]:
+    def _docs(name: str, sentences: list[str], tokens: list[list[str]] | None = None) -> list[str]:
+        """The documents vectorizer ``name`` reads; ``tokens``: the sentences' normalized words, if known."""
         if name == "words":
-            return [_words_doc(s) for s in sentences]
+            return [" ".join(t) for t in tokens] if tokens is not None else [_words_doc(s) for s in sentences]
         if name == "cues":
-            return [_cues_doc(s) for s in sentences]
+            return ([_cues_doc_of_tokens(t) for t in tokens] if tokens is not None
+                    else [_cues_doc(s) for s in sentences])
         return sentences
 
     def _fit_features(self, sentences: list[str]):
@@ -341,10 +368,13 @@ class FrameClassifier(BaseEstimator):
         from sklearn.preprocessing import normalize
 
         blocks = []
+        tokens = None  # normalized words, shared by the words and cues vectorizers
         for name, vectorizer in vectorizers.items():
             if only is not None and name not in only:
                 continue
-            block = vectorizer.transform(self._docs(name, sentences))
+            if tokens is None and name in ("words", "cues"):
+                tokens = [_normalized_words(s) for s in sentences]
+            block = vectorizer.transform(self._docs(name, sentences, tokens))
             if name == "cues":
                 block = normalize(np.log1p(block)) * self.cue_weight
             blocks.append(block)
