@@ -191,3 +191,35 @@ def test_document_context_is_a_feature(tmp_path):
     assert in_context[0, 1] > alone[0, 1]  # the story's security frame carries over
     flat = FrameClassifier(char_ngrams=None, context_weight=0).fit(X, Y, contexts=docs)
     np.testing.assert_allclose(flat.predict_proba(["Markets."], contexts=["Oil."]), flat.predict_proba(["Markets."]))
+
+
+_WORDS = ["Moscou", "l'armée", "PRIX", "inflation", "a", "été", "Kyiv’s", "élections", "tir", "U.S.", "«", "»", "x"]
+
+
+def test_fast_char_transform_equals_sklearn_and_is_not_pickled():
+    """The memoized char n-gram path gives TfidfVectorizer.transform's exact matrix (case, spacing, unseen words)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from classifier.frames import _WORD_COLUMNS, _char_wb_transform
+
+    fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True,
+                             dtype=np.float32).fit(["Les prix de l'énergie montent", "Moscou a tiré sur Kyiv"])
+    spaces = st.sampled_from([" ", "  ", "\t", "\n ", "\xa0"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.lists(st.tuples(st.sampled_from(_WORDS) | st.text(max_size=6), spaces), max_size=12),
+                    min_size=1, max_size=5))
+    def check(docs):
+        documents = ["".join(w + s for w, s in doc) for doc in docs]
+        fast, slow = _char_wb_transform(fitted, documents), fitted.transform(documents)
+        assert fast.shape == slow.shape and fast.dtype == slow.dtype
+        assert (fast != slow).nnz == 0
+
+    check()
+    assert fitted.__dict__.get(_WORD_COLUMNS)  # the memo was used
+    model = FrameClassifier(random_state=0).fit(["Les prix montent.", "L'armée a tiré.", "Le parti gagne."],
+                                                [["economic"], ["security_defense"], ["political"]])
+    model.predict_proba(["Les prix de l'armée."])
+    assert _WORD_COLUMNS not in pickle.loads(pickle.dumps(model)).vectorizers_["chars"].__dict__
