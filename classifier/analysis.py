@@ -310,7 +310,9 @@ def pool_mentions(probabilities, labels) -> np.ndarray:
     praises Russia through *Moscou* even though *le Kremlin* is only the channel. So the mention with
     the least neutral probability speaks for the actor (an average would dilute it toward neutral).
     """
-    if len(probabilities) == 1 or "neutral" not in labels:
+    if len(probabilities) == 1:
+        return np.asarray(probabilities[0], dtype=float)
+    if "neutral" not in labels:
         return np.mean(probabilities, axis=0)
     neutral = list(labels).index("neutral")
     return min(probabilities, key=lambda p: p[neutral])
@@ -329,6 +331,19 @@ class _Article:
     context: str  # the article's text, the frame model's document context
     proba: np.ndarray | None = None
     frame_proba: np.ndarray | None = None
+
+
+def _has_words(text: str, n: int) -> bool:
+    """Whether ``text`` has at least ``n`` word tokens (tokens starting with a letter or digit)."""
+    from .segmentation import iter_tokens
+
+    found = 0
+    for token in iter_tokens(text):
+        if token[:1].isalnum():
+            found += 1
+            if found >= n:
+                return True
+    return False
 
 
 class StanceAnalyzer:
@@ -366,9 +381,7 @@ class StanceAnalyzer:
         """The sentences long enough to be framed, and their document context (the article)."""
         if self.frame_model is None:
             return [], ""
-        from .segmentation import words
-
-        eligible = [s for s in sentences if sum(w[:1].isalnum() for w in words(s.text)) >= MIN_FRAME_WORDS]
+        eligible = [s for s in sentences if _has_words(s.text, MIN_FRAME_WORDS)]
         return eligible, " ".join(s.text for s in sentences)
 
     def _set_frames(self, eligible: list[SentenceResult], proba) -> None:

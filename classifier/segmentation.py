@@ -48,13 +48,37 @@ class Sentence:
     text: str
 
 
+# A sentence is tokenized by actor matching, by the features of each of its targets, by attribution
+# and by the frame model: short texts are memoized (long ones, whole articles, are not kept).
+_MEMO_MAX_CHARS = 2_000
+
+
+@lru_cache(maxsize=8_192)
+def _memo_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple((m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text))
+
+
+@lru_cache(maxsize=8_192)
+def _memo_words(text: str) -> tuple[str, ...]:
+    return tuple(token.lower() for token, _, _ in _memo_tokens(text))
+
+
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """Split ``text`` into ``(token, start, end)`` triples; offsets index ``text``."""
+    if len(text) <= _MEMO_MAX_CHARS:
+        return list(_memo_tokens(text))
     return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def iter_tokens(text: str):
+    """The tokens of ``text``, lazily (for a scan that may stop early)."""
+    return (m.group() for m in _TOKEN_RE.finditer(text))
 
 
 def words(text: str) -> list[str]:
     """Lower-cased tokens of ``text`` (no offsets), for features."""
+    if len(text) <= _MEMO_MAX_CHARS:
+        return list(_memo_words(text))
     return [m.group().lower() for m in _TOKEN_RE.finditer(text)]
 
 

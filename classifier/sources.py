@@ -27,6 +27,7 @@ Kremlin »).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .segmentation import tokenize
 
@@ -96,6 +97,7 @@ def _cue(token: str) -> str | None:
     return cue_category(token)
 
 
+@lru_cache(maxsize=65_536)
 def speech_kind(token: str) -> str | None:
     """``"report"``, ``"accuse"`` or ``"praise"`` when ``token`` (lower-case) can be a speech verb."""
     if "-t-" in token or token.endswith(("-il", "-elle", "-ils", "-elles", "-on")):
