@@ -12,8 +12,9 @@ the sentences that weigh most, what others say about the actor and what it says 
 
 from __future__ import annotations
 
+import copy
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 
 import numpy as np
@@ -126,9 +127,9 @@ class ArticleResult:
             "model": self.model,
             "n_sentences": len(self.sentences),
             "frames": self.frames,
-            "sentences": [asdict(s) for s in self.sentences],
+            "sentences": [_plain(s) for s in self.sentences],
             "actors": [_actor_dict(a) for a in self.actors],
-            "sources": [asdict(s) for s in self.sources],
+            "sources": [_plain(s) for s in self.sources],
         }
         if self.sources_quoted is not None:
             out["sources_quoted"] = self.sources_quoted
@@ -193,8 +194,32 @@ def _tally(statements: list[dict] | None, who: str) -> str:
     return " | ".join(f"{name}:{stance}" + (f"×{n}" if n > 1 else "") for (name, stance), n in counts.items())
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _plain(value):
+    """``dataclasses.asdict`` for result objects: fresh dicts and lists all the way down, without
+    ``asdict``'s ``deepcopy`` of every leaf (results hold only str, int, float, bool and None leaves),
+    which made it most of the cost of ``to_dict`` on long articles."""
+    cls = type(value)
+    if cls in (str, int, float, bool) or value is None:
+        return value
+    names = _FIELDS.get(cls)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[cls] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if cls is list:
+        return [_plain(v) for v in value]
+    if cls is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if cls is tuple:
+        return tuple(_plain(v) for v in value)
+    return copy.deepcopy(value)
+
+
 def _actor_dict(actor: ActorSummary) -> dict:
-    out = asdict(actor)
+    out = _plain(actor)
     for name in REPORT_FIELDS:
         if out[name] is None:
             del out[name]

@@ -149,3 +149,21 @@ def test_results_without_frame_model_still_validate(tiny_model, articles, valida
     valid(validator, article)
     assert article["frames"] == [] and all(s["frames"] == [] for s in article["sentences"])
     assert "frames" not in article["model"] and article["sources"]
+
+
+def test_to_dict_is_asdict_with_fresh_containers(tiny_frames_model):
+    """``to_dict`` builds what ``dataclasses.asdict`` would (same keys, order, values), sharing no container."""
+    from dataclasses import asdict
+
+    result = StanceAnalyzer.load(tiny_frames_model).analyze(ARTICLE_A + "\n" + ARTICLE_B, report=True)
+    out = result.to_dict()
+    expected_actors = [{k: v for k, v in asdict(a).items() if v is not None or k in ("affiliation", "top_sentence")}
+                       for a in result.actors]
+    assert json.dumps(out["sentences"]) == json.dumps([asdict(s) for s in result.sentences])
+    assert json.dumps(out["sources"]) == json.dumps([asdict(s) for s in result.sources])
+    assert json.dumps(out["actors"]) == json.dumps(expected_actors)
+    assert any(s["frames"] for s in out["sentences"]) and out["sources"]
+    out["sentences"][0]["targets"][0]["probabilities"]["critical"] = 99.0
+    out["actors"][0]["counts"]["critical"] = -1
+    assert result.sentences[0].targets[0].probabilities.get("critical") != 99.0
+    assert result.actors[0].counts["critical"] != -1
