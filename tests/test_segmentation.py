@@ -72,3 +72,23 @@ def test_segmentation_never_fails_and_offsets_are_exact(text):
 def test_tokens_are_exact_slices(text):
     for token, start, end in tokenize(text):
         assert text[start:end] == token
+
+
+def test_punkt_loads_without_nltk_package_and_leaves_nltk_importable():
+    """Segmenting imports Punkt alone (not nltk's whole toolkit) and leaves no half-built nltk behind."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from classifier.segmentation import split_sentences\n"
+        "assert len(split_sentences('Il est parti. Elle est restée.')) == 2\n"
+        "assert not [m for m in sys.modules if m == 'nltk' or m.startswith('nltk.')], 'nltk left in sys.modules'\n"
+        "import nltk\n"
+        "assert callable(nltk.word_tokenize) and nltk.tokenize.punkt.PunktSentenceTokenizer\n"
+        "assert len(split_sentences('One. Two.')) == 2\n"
+    )
+    nltk_first = "import nltk\nfrom classifier.segmentation import split_sentences\nassert len(split_sentences('A. B.')) == 2\n"
+    for program in (code, nltk_first):
+        result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr[-2000:]
