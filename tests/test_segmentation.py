@@ -88,7 +88,7 @@ def test_punkt_loads_without_nltk_package_and_leaves_nltk_importable():
         "assert callable(nltk.word_tokenize) and nltk.tokenize.punkt.PunktSentenceTokenizer\n"
         "assert len(split_sentences('One. Two.')) == 2\n"
     )
-    nltk_first = "import nltk\nfrom classifier.segmentation import split_sentences\nassert len(split_sentences('A. B.')) == 2\n"
+    nltk_first = "import nltk\nfrom classifier.segmentation import split_sentences\nassert len(split_sentences('Il pleut. Il vente.')) == 2\n"
     for program in (code, nltk_first):
         result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, result.stderr[-2000:]
