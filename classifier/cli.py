@@ -174,7 +174,13 @@ def classify(
     inputs = _read_inputs(paths)
     analyzer = StanceAnalyzer.load(model, actors, replace_actors, progress=_say)
     report = report or format == "html"
-    results = [analyzer.analyze(text, lang=lang, source=source, report=report) for source, text in inputs]
+    results = []
+    for first in range(0, len(inputs), 64):  # many files: one model call per 64 articles
+        for outcome in analyzer.analyze_many([(text, lang, source) for source, text in inputs[first : first + 64]],
+                                             report=report):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            results.append(outcome)
     if totals is not None:
         from .analysis import actor_totals, totals_rows
 

@@ -161,7 +161,7 @@ def test_internal_errors_exit_1_and_debug_shows_traceback(default_model, monkeyp
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr("classifier.analysis.StanceAnalyzer.analyze", boom)
+    monkeypatch.setattr("classifier.analysis.StanceAnalyzer._predict", boom)  # a model call fails
     result = run("classify", SEED, "--model", default_model)
     assert result.exit_code == 1 and "internal error" in result.stderr and "Traceback" not in result.output
     debug = run("--debug", "classify", SEED, "--model", default_model)
