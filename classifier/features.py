@@ -24,6 +24,11 @@ and, when switched on:
 * role cues (``use_roles``, in ``cues``): the target as a speaker (reporting verb or colon next to
   it, ``according to X``), at the start of its clause, as a possessor; each polarity cue marked as
   in or out of the target's clause, and as spoken by the target or in the target's own quotation;
+* agency cues (``use_agency``, in ``cues``): a parser-free guess of the target's role toward each
+  polarity cue within 6 words in its clause — ``agent`` (before an active cue, or after by/par) or
+  ``patient`` (after an active cue, or before a passive one: "was accused", « a été critiqué », or
+  after a receiving verb: "faced criticism") — crossed with the cue's category, and whether another
+  capitalised name stands between them;
 * ``mention`` (``use_mention``): the words of the mention itself — ``True``: all of them (actor
   priors, off by default for fairness); ``"shape"``: capitalised words replaced by ``Xx``, keeping
   pronouns and titles (he/him/his, President…) but no names.
@@ -55,6 +60,20 @@ CUE_CATEGORIES = ("pos", "neg", "neg_strong", "praise", "accuse", "report", "neg
 _POLARITY = {"pos": 1.0, "praise": 1.0, "neg": -1.0, "accuse": -1.0, "neg_strong": -1.5}
 _ATTRIBUTION_BEFORE = {"selon", "according", "d'après", "pour"}
 _AGENT_MARKERS = {"par", "by"}
+# ``use_agency``: a passive auxiliary shortly before a cue makes its grammatical subject the patient;
+# a "receiving" verb between a subject and a cue ("X faced criticism", « X a essuyé des critiques ») too.
+_PASSIVE_AUX = frozenset(
+    "was were been being is are be get got gets getting "
+    "été est sont était étaient fut furent sera seront soit soient être".split()
+)
+_RECEIVERS = frozenset(
+    "faced faces facing face drew draws drawing received receives receiving earned earns earning "
+    "won wins suffered suffers attracted attracts garnered under "
+    "essuyé essuie essuient subi subit subissent reçu reçoit reçoivent "
+    "objet cible visé visée visés visées".split()
+)
+_DETERMINERS = frozenset("the a an le la les l' un une des du".split())
+_AGENCY_REACH = 6
 
 
 @lru_cache(maxsize=1)
@@ -175,6 +194,7 @@ def analyze(
     roles: bool = False,
     sides: bool = False,
     mention_shape: bool = False,
+    agency: bool = False,
 ) -> _Analysis:
     """Derive the per-block inputs for one target (see the module docstring and :class:`TargetFeatures`)."""
     sentence, start, end, _lang = as_target(target)
@@ -295,6 +315,8 @@ def analyze(
                 pos_score += polarity * weight
             else:
                 neg_score -= polarity * weight
+    if agency and inside:
+        cues += _agency_cues(tokens, lowered, categories, negated_at, first, last, before)
     if inside:
         left = categories[max(0, first - 6) : first]
         right = categories[last + 1 : last + 5]
@@ -328,6 +350,46 @@ def analyze(
             cues.append("contrast:after_tgt")
     out.cues = " ".join(cues)
     out.scores = (pos_score, neg_score)
+    return out
+
+
+def _agency_cues(tokens, lowered, categories, negated_at, first, last, before):
+    """Parser-free guess of the target's role toward each nearby polarity cue (``use_agency``).
+
+    ``agent`` — the target is the cue's subject (before an active cue: "X attacked", or after
+    by/par: "attacked by X"); ``patient`` — its object (after an active cue: "attacked X") or the
+    subject of a passive or "receiving" cue ("X was attacked", "X faced criticism"). Each role is
+    crossed with the cue's category (and its negation), and marked ``other`` when a capitalised
+    word (another name) stands between the target and the cue.
+    """
+    n = len(lowered)
+    by_agent = (first >= 1 and before[-1] in _AGENT_MARKERS) or (
+        first >= 2 and before[-2] in _AGENT_MARKERS and before[-1] in _DETERMINERS)
+    out = []
+    nearest = None
+    for j in range(max(0, first - _AGENCY_REACH), min(n, last + 1 + _AGENCY_REACH)):
+        category = categories[j]
+        if category not in _POLARITY or first <= j <= last:
+            continue
+        if j < first:
+            span = range(j + 1, first)
+            role = "agent" if by_agent else "patient"
+        else:
+            span = range(last + 1, j)
+            passive = any(lowered[k] in _PASSIVE_AUX for k in range(max(last + 1, j - 3), j))
+            receives = any(lowered[k] in _RECEIVERS for k in span)
+            role = "patient" if passive or receives else "agent"
+        if any(lowered[k] in _BOUNDARIES for k in span):
+            continue
+        other = any(tokens[k][0][:1].isupper() for k in span)
+        name = ("not_" if negated_at[j] else "") + category
+        out.append(f"ag:{name}:{role}")
+        out.append(f"ag:{name}:{role}:{'other' if other else 'direct'}")
+        distance = first - j if j < first else j - last
+        if nearest is None or distance < nearest[0]:
+            nearest = (distance, f"ag1:{name}:{role}")
+    if nearest is not None:
+        out.append(nearest[1])
     return out
 
 
@@ -383,6 +445,45 @@ class _CharTfidf(TfidfVectorizer):
         return state
 
 
+class _WordTfidf(TfidfVectorizer):
+    """Word 1–2-gram TF-IDF over space-separated tokens, with the output of :class:`TfidfVectorizer`.
+
+    The inputs of the word blocks are already tokenised and joined by spaces, so ``transform`` splits
+    on whitespace and looks the unigrams and bigrams up directly, skipping the generic analyzer; it
+    hands the counts to the same fitted TF-IDF step, so the matrix is identical (tested).
+    """
+
+    def _fast(self):
+        return (self.analyzer == "word" and self.token_pattern == r"\S+" and not self.lowercase
+                and self.tokenizer is None and self.preprocessor is None and self.stop_words is None
+                and not self.strip_accents and not self.binary and self.ngram_range in ((1, 1), (1, 2)))
+
+    def transform(self, raw_documents):
+        check_is_fitted(self, "vocabulary_")
+        if not self._fast() or isinstance(raw_documents, str):
+            return super().transform(raw_documents)
+        get = self.vocabulary_.get
+        bigrams = self.ngram_range[1] == 2
+        columns, lengths = [], []
+        for document in raw_documents:
+            words = document.split()
+            found = [get(w) for w in words]
+            if bigrams:
+                found += [get(a + " " + b) for a, b in zip(words, words[1:])]
+            found = [c for c in found if c is not None]
+            columns += found
+            lengths.append(len(found))
+        rows = np.repeat(np.arange(len(lengths)), lengths)
+        counts = sp.csr_matrix(
+            (np.ones(len(columns), dtype=self.dtype), (rows, np.asarray(columns, dtype=np.int64))),
+            shape=(len(lengths), len(self.vocabulary_)),
+            dtype=self.dtype,
+        )
+        counts.sum_duplicates()
+        counts.sort_indices()
+        return self._tfidf.transform(counts, copy=False)
+
+
 class TargetFeatures(TransformerMixin, BaseEstimator):
     """Turn targets into a sparse feature matrix that depends on where the target is.
 
@@ -410,8 +511,9 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
     negation : "window" or "clause"
         Scope of a negation: the 3 following words, or up to the end of its clause (punctuation or a
         contrast word). Either way a scope stops at punctuation.
-    use_clause, use_roles, use_sides : bool
-        The ``clause`` block, the role cues, the ``left``/``right`` blocks (see the module docstring).
+    use_clause, use_roles, use_sides, use_agency : bool
+        The ``clause`` block, the role cues, the ``left``/``right`` blocks, the agency cues (see the
+        module docstring; agency cues need ``use_cues``).
     """
 
     def __init__(
@@ -430,6 +532,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         use_clause=False,
         use_roles=False,
         use_sides=False,
+        use_agency=False,
     ):
         self.window = window
         self.word_ngrams = word_ngrams
@@ -445,11 +548,12 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         self.use_clause = use_clause
         self.use_roles = use_roles
         self.use_sides = use_sides
+        self.use_agency = use_agency
 
     def _blocks(self):
         blocks = []
         if self.word_ngrams:
-            blocks.append(("words", "masked", lambda: TfidfVectorizer(
+            blocks.append(("words", "masked", lambda: _WordTfidf(
                 token_pattern=r"\S+", ngram_range=tuple(self.word_ngrams), sublinear_tf=True,
                 min_df=self.min_df, lowercase=False, dtype=np.float32)))
         if self.char_ngrams:
@@ -470,10 +574,10 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
             blocks.append(("near", "near", lambda: DictVectorizer(dtype=np.float32)))
         if self.use_sides:
             for side in ("left", "right"):
-                blocks.append((side, side, lambda: TfidfVectorizer(
+                blocks.append((side, side, lambda: _WordTfidf(
                     token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)))
         if self.use_clause:
-            blocks.append(("clause", "clause", lambda: TfidfVectorizer(
+            blocks.append(("clause", "clause", lambda: _WordTfidf(
                 token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)))
         return blocks
 
@@ -487,6 +591,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
             "roles": bool(self.use_roles),
             "sides": bool(self.use_sides),
             "mention_shape": self.use_mention == "shape",
+            "agency": bool(self.use_agency) and bool(self.use_cues),
         }
         return [analyze(x, self.window, self.use_cues, **options) for x in X]
 

@@ -38,7 +38,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None
         Reweight classes inversely to their frequency.
-    window, word_ngrams, char_ngrams, use_context, use_cues, use_mention, block_weights, min_df, decay, negation, use_clause, use_roles, use_sides
+    window, word_ngrams, char_ngrams, use_context, use_cues, use_mention, block_weights, min_df, decay, negation, use_clause, use_roles, use_sides, use_agency
         Passed to :class:`~classifier.features.TargetFeatures`.
     ensemble : None or "svm"
         ``None``: one logistic regression. ``"svm"``: the average of its probabilities and those of a
@@ -75,6 +75,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         use_clause=False,
         use_roles=False,
         use_sides=False,
+        use_agency=False,
         ensemble=None,
         svm_C=0.1,
         max_iter=3000,
@@ -95,6 +96,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.use_clause = use_clause
         self.use_roles = use_roles
         self.use_sides = use_sides
+        self.use_agency = use_agency
         self.ensemble = ensemble
         self.svm_C = svm_C
         self.max_iter = max_iter
@@ -117,6 +119,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             use_clause=self.use_clause,
             use_roles=self.use_roles,
             use_sides=self.use_sides,
+            use_agency=self.use_agency,
         )
 
     def fit(self, X, y):

@@ -110,3 +110,50 @@ def test_cached_char_tfidf_equals_sklearn_and_pickles_without_its_cache():
     again = pickle.loads(pickle.dumps(fast))
     assert "_word_columns" not in again.__dict__
     assert (again.transform(test) != expected).nnz == 0
+
+
+def agency(sentence, mention, lang="en"):
+    t = target(sentence, mention)
+    t = Target(t.sentence, t.start, t.end, lang)
+    return {c for c in analyze(t, agency=True).cues.split() if c.startswith("ag")}
+
+
+def test_agency_cues_tell_agent_from_patient():
+    # active verb: the subject is the agent, the object the patient
+    assert "ag1:accuse:agent" in agency("Kiev accused Moscow of lying.", "Kiev")
+    assert "ag1:accuse:patient" in agency("Kiev accused Moscow of lying.", "Moscow")
+    # passive and "receiving" verbs make the subject the patient; by/par makes the target the agent
+    assert "ag1:accuse:patient" in agency("The militia was accused by the UN of massacres.", "militia")
+    assert "ag:accuse:agent" in agency("The militia was accused by the UN of massacres.", "UN")
+    assert "ag1:accuse:patient" in agency("Bondi faced sharp criticism from prosecutors.", "Bondi")
+    assert "ag:neg:agent" in agency("Dozens were killed in strikes by Israel.", "Israel")
+    assert "ag1:neg:patient" in agency("Le ministre a été vivement critiqué par les syndicats.", "ministre", "fr")
+    # another name between the target and the cue; negation; punctuation stops the reach
+    assert "ag:accuse:agent:other" in agency("Paris and Berlin accused Rome.", "Paris")
+    assert "ag:accuse:agent:direct" in agency("Paris and Berlin accused Rome.", "Berlin")
+    assert "ag1:not_praise:agent" in agency("Smith never praised the deal.", "Smith")
+    assert agency("Smith, tired, met Jones.", "Smith") == set()
+    # off by default, and off without the cue lexicons
+    assert not any(c.startswith("ag") for c in analyze(target("Kiev accused Moscow.", "Kiev")).cues.split())
+    X = [target("Kiev accused Moscow.", "Kiev"), target("Kiev accused Moscow.", "Moscow")]
+    names = set(TargetFeatures(char_ngrams=None, use_agency=True).fit(X).get_feature_names_out())
+    assert {"cues__ag1:accuse:agent", "cues__ag1:accuse:patient"} <= names
+    assert "cues__ag1:accuse:agent" not in set(TargetFeatures(char_ngrams=None).fit(X).get_feature_names_out())
+
+
+def test_word_tfidf_equals_sklearn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from classifier.features import _WordTfidf
+
+    train = ["<tgt> a salué Berlin mardi .", "Smith praised <tgt>  on  Monday .", "l'élysée a démenti", "b a b a"]
+    test = ["<tgt> praised Smith .", "", "mots jamais vus <tgt>", "Smith praised <tgt> on Monday .", "a b a b b"]
+    for ngrams in ((1, 1), (1, 2)):
+        options = dict(token_pattern=r"\S+", ngram_range=ngrams, sublinear_tf=True, min_df=1, lowercase=False,
+                       dtype=np.float32)
+        expected = TfidfVectorizer(**options).fit(train).transform(test)
+        got = _WordTfidf(**options).fit(train).transform(test)
+        assert got.dtype == expected.dtype and (got != expected).nnz == 0
+        assert np.array_equal(got.indices, expected.indices) and np.array_equal(got.indptr, expected.indptr)
+        again = pickle.loads(pickle.dumps(_WordTfidf(**options).fit(train)))
+        assert (again.transform(test) != expected).nnz == 0

@@ -196,3 +196,15 @@ def test_mentions_of_one_actor_pool_to_the_most_evaluative():
     praised = np.array([0.05, 0.35, 0.6])  # "l'alliance entre Moscou et Pékin reste un facteur stabilisant"
     assert np.array_equal(pool_mentions([channel, praised], labels), praised)
     assert np.array_equal(pool_mentions([channel], labels), channel)
+
+
+def test_agency_option_reaches_the_features(tiny):
+    X, y = tiny
+    assert StanceClassifier().use_agency is False  # old behaviour unless asked
+    model = fast_model(use_agency=True).fit(X, y)
+    assert model.features_.use_agency is True
+    names = model.features_.get_feature_names_out()
+    assert any(name.startswith("cues__ag1:") for name in names)
+    plain = fast_model().fit(X, y).features_.get_feature_names_out()
+    assert not any(name.startswith("cues__ag") for name in plain)
+    assert clone(model).get_params()["use_agency"] is True
