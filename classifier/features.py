@@ -16,7 +16,8 @@ blocks, each a sparse matrix, stacked side by side:
 and, when switched on:
 
 * ``near`` (``decay``): every word of the sentence weighted by its distance to the target,
-  ``exp(-(d - 1) / decay)``, words under a negation prefixed ``not_``;
+  ``exp(-(d - 1) / decay)``, words under a negation prefixed ``not_``, and with ``near_sides`` each
+  word marked as left (``L:``) or right (``R:``) of the target;
 * ``left``/``right`` (``use_sides``): word 1–2-grams of the sentence up to and from the target, so
   that two targets of one sentence get different sentence-level features;
 * ``clause`` (``use_clause``): word 1–2-grams of the target's clause (up to punctuation or a contrast
@@ -195,6 +196,7 @@ def analyze(
     sides: bool = False,
     mention_shape: bool = False,
     agency: bool = False,
+    near_sides: bool = False,
 ) -> _Analysis:
     """Derive the per-block inputs for one target (see the module docstring and :class:`TargetFeatures`)."""
     sentence, start, end, _lang = as_target(target)
@@ -250,6 +252,8 @@ def analyze(
             if weight < 0.05:
                 continue
             key = ("not_" if negated_at[j] else "") + tok
+            if near_sides:
+                key = ("L:" if j < first else "R:") + key
             near[key] = near.get(key, 0.0) + weight
     out.near = near
 
@@ -508,6 +512,8 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         Cap on the character n-gram vocabulary.
     decay : float or None
         Scale (in words) of the distance-weighted ``near`` block; ``None`` drops the block.
+    near_sides : bool
+        Mark each word of the ``near`` block with its side of the target (``L:``/``R:``).
     negation : "window" or "clause"
         Scope of a negation: the 3 following words, or up to the end of its clause (punctuation or a
         contrast word). Either way a scope stops at punctuation.
@@ -533,6 +539,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         use_roles=False,
         use_sides=False,
         use_agency=False,
+        near_sides=False,
     ):
         self.window = window
         self.word_ngrams = word_ngrams
@@ -549,6 +556,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         self.use_roles = use_roles
         self.use_sides = use_sides
         self.use_agency = use_agency
+        self.near_sides = near_sides
 
     def _blocks(self):
         blocks = []
@@ -592,6 +600,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
             "sides": bool(self.use_sides),
             "mention_shape": self.use_mention == "shape",
             "agency": bool(self.use_agency) and bool(self.use_cues),
+            "near_sides": bool(self.near_sides),
         }
         return [analyze(x, self.window, self.use_cues, **options) for x in X]
 

@@ -32,6 +32,16 @@ def test_near_block_weights_words_by_distance_and_marks_negation():
     assert analyze(target("Smith lied.", "Smith")).near == {}  # off unless decay is given
 
 
+def test_near_sides_mark_each_word_with_its_side_of_the_target():
+    plain = analyze(target("Critics say Smith never lied.", "Smith"), decay=3.0)
+    sided = analyze(target("Critics say Smith never lied.", "Smith"), decay=3.0, near_sides=True)
+    assert set(sided.near) == {"L:critics", "L:say", "R:never", "R:not_lied"}
+    assert sided.near["L:say"] == plain.near["say"] and sided.near["R:not_lied"] == plain.near["not_lied"]
+    names = TargetFeatures(char_ngrams=None, decay=3.0, near_sides=True).fit(
+        [target("Critics say Smith never lied.", "Smith")]).get_feature_names_out()
+    assert "near__L:say" in set(names) and "near__say" not in set(names)
+
+
 def test_sides_differ_between_two_targets_of_one_sentence():
     sentence = "Smith praised Jones but attacked Brown."
     jones, brown = analyze(target(sentence, "Jones"), sides=True), analyze(target(sentence, "Brown"), sides=True)
