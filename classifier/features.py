@@ -599,8 +599,9 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
             "roles": bool(self.use_roles),
             "sides": bool(self.use_sides),
             "mention_shape": self.use_mention == "shape",
-            "agency": bool(self.use_agency) and bool(self.use_cues),
-            "near_sides": bool(self.near_sides),
+            # getattr: models pickled before these options existed keep working (as without them)
+            "agency": bool(getattr(self, "use_agency", False)) and bool(self.use_cues),
+            "near_sides": bool(getattr(self, "near_sides", False)),
         }
         return [analyze(x, self.window, self.use_cues, **options) for x in X]
 

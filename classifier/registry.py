@@ -33,6 +33,19 @@ def training_data_changed(card: dict) -> bool:
     return current != sorted(str((entry or {}).get("sha256")) for entry in recorded.values())
 
 
+def preset_changed(card: dict) -> bool:
+    """True when the card's parameters differ from its preset's current values (``classifier.model.PRESETS``):
+    the preset was changed (or gained a parameter) since the model was trained. Parameters outside the
+    preset are not compared."""
+    from .model import PRESETS
+
+    preset = PRESETS.get(card.get("preset") or "default")
+    if preset is None:
+        return False
+    recorded = card.get("params") or {}
+    return any(recorded.get(key) != (list(value) if isinstance(value, tuple) else value) for key, value in preset.items())
+
+
 def default_model_staleness(path: Path) -> str | None:
     """Why the default model at ``path`` must be (re)trained, or ``None`` when it is usable."""
     import json
@@ -53,6 +66,8 @@ def default_model_staleness(path: Path) -> str | None:
     entry = card["frames"]
     if entry and not path.with_name(entry.get("model_file", "")).is_file():
         return "its frame companion is missing"
+    if preset_changed(card):
+        return f"its preset {card.get('preset') or 'default'!r} changed since it was trained"
     if training_data_changed(card):
         return f"its training data changed ({paths.default_training_dir()})"
     return None

@@ -63,3 +63,24 @@ def test_training_data_are_compared_by_content_not_path(isolated_models, tiny_da
     # a card without the data record cannot be checked: stale
     card_path(path).write_text(json.dumps({k: v for k, v in card.items() if k != "data"}), encoding="utf-8")
     assert default_model_staleness(path).startswith("its training data changed")
+
+
+def test_default_model_is_retrained_when_its_preset_changes(isolated_models, tiny_data, monkeypatch, tmp_path):
+    folder = tmp_path / "train"
+    folder.mkdir()
+    shutil.copy(tiny_data, folder / "tiny.jsonl")
+    monkeypatch.setattr("classifier.paths.default_training_dir", lambda: folder)
+    _, card, path = resolve_model(None)
+    assert not default_model_is_stale(path)
+    from classifier.model import PRESETS, card_path
+
+    # a model trained before the preset gained a parameter (or changed one): stale, retrained
+    old = {**card, "params": {k: v for k, v in card["params"].items() if k != "use_agency"}}
+    card_path(path).write_text(json.dumps(old), encoding="utf-8")
+    assert default_model_staleness(path).startswith("its preset 'default' changed")
+    monkeypatch.setitem(PRESETS, "default", {**PRESETS["default"], "window": 3})
+    _, retrained, _ = resolve_model(None)
+    assert retrained["params"]["window"] == 3 and not default_model_is_stale(path)
+    # parameters outside the preset are not compared
+    card_path(path).write_text(json.dumps({**retrained, "params": {**retrained["params"], "C": 99}}), encoding="utf-8")
+    assert not default_model_is_stale(path)
