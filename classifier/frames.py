@@ -546,7 +546,33 @@ class FrameClassifier(BaseEstimator):
         if not sentences:
             return np.zeros((0, len(self.classes_)))
         contexts = [_as_context(x) for x in X] if contexts is None else list(contexts)
-        return self._proba(self._transform(self.vectorizers_, sentences, contexts), self.coef_, self.intercept_)
+        return self._scores_to_proba(self._scores(sentences, contexts))
+
+    def _scores(self, sentences: list[str], contexts: list[str]) -> np.ndarray:
+        """Linear scores of :meth:`_transform`'s matrix, without building it.
+
+        Every sentence of an article shares the article as context, so the context block's share of
+        the score is computed once per distinct context and added to its sentences' rows: the
+        stacked matrix would repeat the whole article's vector on every sentence row (memory and time
+        quadratic in the article's length).
+        """
+        from sklearn.preprocessing import normalize
+
+        coef = self.coef_.astype(np.float32)
+        matrix = self._sentence_block(self.vectorizers_, sentences)
+        width = matrix.shape[1]
+        scores = np.asarray(matrix @ coef[:, :width].T, dtype=np.float64)
+        if self.context_weight:
+            unique = list(dict.fromkeys(contexts))
+            row = {c: i for i, c in enumerate(unique)}
+            block = normalize(self._sentence_block(self.vectorizers_, unique, only=("words", "cues")))
+            context_scores = np.asarray((block * self.context_weight) @ coef[:, width:].T, dtype=np.float64)
+            scores += context_scores[[row[c] for c in contexts]]
+        return scores + self.intercept_
+
+    @staticmethod
+    def _scores_to_proba(scores: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-scores))
 
     def decide(self, proba: np.ndarray) -> list[tuple[str, ...]]:
         """Frames from probabilities: those above their threshold, at least the most probable one."""

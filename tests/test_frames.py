@@ -223,3 +223,20 @@ def test_fast_char_transform_equals_sklearn_and_is_not_pickled():
                                                 [["economic"], ["security_defense"], ["political"]])
     model.predict_proba(["Les prix de l'armée."])
     assert _WORD_COLUMNS not in pickle.loads(pickle.dumps(model)).vectorizers_["chars"].__dict__
+
+
+def test_context_scores_are_added_per_distinct_context_not_stacked():
+    """predict_proba scores each distinct context once; same probabilities as the stacked matrix of fit()."""
+    records = tiny_frame_records()
+    sentences = [r["sentence"] for r in records]
+    labels = [r["frame"].split("|") for r in records]
+    contexts = [" ".join(sentences[k : k + 3]) for k in range(0, len(sentences), 3) for _ in range(3)][: len(sentences)]
+    model = FrameClassifier(random_state=0, context_weight=1.6).fit(sentences, labels, contexts=contexts)
+    stacked = model._proba(model._transform(model.vectorizers_, sentences, contexts),
+                           model.coef_, model.intercept_)
+    np.testing.assert_allclose(model.predict_proba(sentences, contexts=contexts), stacked, rtol=0, atol=1e-6)
+    # one long shared context: no row of the article's vector per sentence is built
+    article = " ".join(sentences)
+    np.testing.assert_allclose(model.predict_proba(sentences, contexts=[article] * len(sentences)),
+                               model._proba(model._transform(model.vectorizers_, sentences, [article] * len(sentences)),
+                                            model.coef_, model.intercept_), rtol=0, atol=1e-6)
