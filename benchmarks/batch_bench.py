@@ -171,6 +171,9 @@ def stance_batch(corpus: Path, out: Path, model: Path, extra: list[str], sample_
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode()[-2000:]}")
     last = json.loads(out.with_name(out.name.replace(".jsonl", ".journal.jsonl")).read_text().splitlines()[-1])
     records = last["processed"] + last["failed"] + last["skipped"]
+    if last["processed"] != records:  # a rate of failing articles is not a throughput
+        raise RuntimeError(f"{' '.join(command)}: {records - last['processed']} of {records} records not classified "
+                           f"(see {out.with_name(out.name.replace('.jsonl', '.errors.jsonl'))})")
     return {"wall_s": wall, "records": records, "processed": last["processed"], "rate": records / wall,
             "output_bytes": out.stat().st_size,
             "peak_rss_main_mb": peaks[0], "peak_rss_tree_mb": peaks[1]}
