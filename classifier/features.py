@@ -401,51 +401,60 @@ def _split_on_space(doc: str) -> list[str]:
     return doc.split()
 
 
-class _CharTfidf(TfidfVectorizer):
-    """``char_wb`` TF-IDF with the output of :class:`TfidfVectorizer`, transformed faster.
+WORD_COLUMNS = "_word_columns"  # attribute of a fitted char vectorizer: word → its n-grams' columns (not state)
+WORD_COLUMNS_MAX = 200_000
 
-    ``char_wb`` n-grams never cross a word boundary, so a document's n-gram counts are the sum of
-    its words'. ``transform`` caches each word's vocabulary columns (the cache is not pickled),
-    builds the count matrix with numpy and hands it to the same fitted TF-IDF step: the matrix is
-    identical to ``TfidfVectorizer.transform``'s (tested), and prediction about twice as fast.
+
+def char_wb_transform(vectorizer, documents):
+    """``vectorizer.transform(documents)`` for a fitted ``char_wb`` :class:`TfidfVectorizer`, faster.
+
+    ``char_wb`` n-grams never cross whitespace, so a document's n-gram counts are the sum of its
+    words': each word's vocabulary columns are computed once and memoized on the vectorizer (at most
+    ``WORD_COLUMNS_MAX`` words), the count matrix is assembled with numpy and goes through the same
+    fitted TF-IDF step — the same matrix as ``TfidfVectorizer.transform`` (tested), about twice as
+    fast on news text, where words repeat. Other vectorizers are passed to their own ``transform``.
     """
+    check_is_fitted(vectorizer, "vocabulary_")
+    if (vectorizer.analyzer != "char_wb" or vectorizer.preprocessor is not None or vectorizer.strip_accents
+            or vectorizer.binary or not hasattr(vectorizer, "_tfidf")):
+        # the plain transform (TfidfVectorizer's own, not a subclass's that would come back here)
+        own = TfidfVectorizer.transform if isinstance(vectorizer, TfidfVectorizer) else type(vectorizer).transform
+        return own(vectorizer, documents)
+    cache = vectorizer.__dict__.setdefault(WORD_COLUMNS, {})
+    vocabulary, ngrams = vectorizer.vocabulary_, vectorizer._char_wb_ngrams
+    pieces, lengths = [], []
+    for document in documents:
+        if vectorizer.lowercase:
+            document = document.lower()
+        total = 0
+        for word in document.split():
+            columns = cache.get(word)
+            if columns is None:
+                columns = np.fromiter((vocabulary[g] for g in ngrams(word) if g in vocabulary), dtype=np.int64)
+                if len(cache) < WORD_COLUMNS_MAX:
+                    cache[word] = columns
+            pieces.append(columns)
+            total += len(columns)
+        lengths.append(total)
+    columns = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    counts = sp.csr_matrix((np.ones(len(columns), dtype=vectorizer.dtype), (rows, columns)),
+                           shape=(len(lengths), len(vocabulary)), dtype=vectorizer.dtype)
+    counts.sum_duplicates()
+    counts.sort_indices()
+    return vectorizer._tfidf.transform(counts, copy=False)
 
-    _CACHE_LIMIT = 200_000
+
+class _CharTfidf(TfidfVectorizer):
+    """``char_wb`` TF-IDF with the output of :class:`TfidfVectorizer`, transformed faster
+    (:func:`char_wb_transform`; the per-word memo is not pickled)."""
 
     def transform(self, raw_documents):
-        check_is_fitted(self, "vocabulary_")
-        if self.analyzer != "char_wb" or self.lowercase or self.preprocessor or self.strip_accents or self.binary:
-            return super().transform(raw_documents)
-        cache = self.__dict__.get("_word_columns")
-        if cache is None:
-            cache = self._word_columns = {}
-        vocabulary, ngrams = self.vocabulary_, self._char_wb_ngrams
-        pieces, lengths = [], []
-        for document in raw_documents:
-            total = 0
-            for word in document.split():
-                columns = cache.get(word)
-                if columns is None:
-                    columns = np.fromiter((vocabulary[g] for g in ngrams(word) if g in vocabulary), dtype=np.int64)
-                    if len(cache) < self._CACHE_LIMIT:
-                        cache[word] = columns
-                pieces.append(columns)
-                total += len(columns)
-            lengths.append(total)
-        columns = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        counts = sp.csr_matrix(
-            (np.ones(len(columns), dtype=self.dtype), (rows, columns)),
-            shape=(len(lengths), len(vocabulary)),
-            dtype=self.dtype,
-        )
-        counts.sum_duplicates()
-        counts.sort_indices()
-        return self._tfidf.transform(counts, copy=False)
+        return char_wb_transform(self, raw_documents)
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_word_columns", None)
+        state.pop(WORD_COLUMNS, None)
         return state
 
 

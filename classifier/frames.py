@@ -33,6 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .errors import StanceInputError
+from .features import WORD_COLUMNS, char_wb_transform
 from .segmentation import words
 
 # The Policy Frames Codebook categories, in the guidelines' order (used for display order only).
@@ -211,46 +212,6 @@ def _split_on_space(doc: str) -> list[str]:
     return doc.split()
 
 
-_WORD_COLUMNS = "_word_columns"  # attribute of a fitted char vectorizer: word → its n-grams' columns
-_WORD_COLUMNS_MAX = 200_000
-
-
-def _char_wb_transform(vectorizer, documents: list[str]):
-    """``vectorizer.transform(documents)`` for a fitted ``char_wb`` :class:`TfidfVectorizer`, faster.
-
-    ``char_wb`` n-grams never cross whitespace, so a document's n-gram counts are the sum of its
-    words': each word's vocabulary columns are computed once and memoized on the vectorizer, the
-    counts are assembled with numpy and go through the same fitted TF-IDF step — the same matrix
-    as ``transform`` (tested), in a fraction of the time on news text, where words repeat.
-    """
-    import scipy.sparse as sp
-
-    if (vectorizer.analyzer != "char_wb" or vectorizer.preprocessor is not None or vectorizer.strip_accents
-            or vectorizer.binary or not hasattr(vectorizer, "_tfidf")):
-        return vectorizer.transform(documents)
-    cache = vectorizer.__dict__.setdefault(_WORD_COLUMNS, {})
-    vocabulary, ngrams = vectorizer.vocabulary_, vectorizer._char_wb_ngrams
-    pieces, lengths = [], []
-    for document in documents:
-        if vectorizer.lowercase:
-            document = document.lower()
-        total = 0
-        for word in document.split():
-            columns = cache.get(word)
-            if columns is None:
-                columns = np.fromiter((vocabulary[g] for g in ngrams(word) if g in vocabulary), dtype=np.int64)
-                if len(cache) < _WORD_COLUMNS_MAX:
-                    cache[word] = columns
-            pieces.append(columns)
-            total += len(columns)
-        lengths.append(total)
-    columns = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int64)
-    rows = np.repeat(np.arange(len(lengths)), lengths)
-    counts = sp.csr_matrix((np.ones(len(columns), dtype=vectorizer.dtype), (rows, columns)),
-                           shape=(len(lengths), len(vocabulary)), dtype=vectorizer.dtype)
-    counts.sum_duplicates()
-    counts.sort_indices()
-    return vectorizer._tfidf.transform(counts, copy=False)
 
 
 # -------------------------------------------------------------------------------------- classifier
@@ -350,7 +311,7 @@ class FrameClassifier(BaseEstimator):
             packed = {}
             for name, vectorizer in state["vectorizers_"].items():
                 vectorizer = copy.copy(vectorizer)
-                vectorizer.__dict__.pop(_WORD_COLUMNS, None)  # a prediction-time memo, not state
+                vectorizer.__dict__.pop(WORD_COLUMNS, None)  # a prediction-time memo, not state
                 vocabulary = vectorizer.__dict__.pop("vocabulary_")
                 packed[name] = (vectorizer, "\x00".join(sorted(vocabulary, key=vocabulary.get)))
             state["vectorizers_"] = packed
@@ -418,7 +379,7 @@ class FrameClassifier(BaseEstimator):
             if tokens is None and name in ("words", "cues"):
                 tokens = [_normalized_words(s) for s in sentences]
             if name == "chars":
-                block = _char_wb_transform(vectorizer, sentences)
+                block = char_wb_transform(vectorizer, sentences)
             else:
                 block = vectorizer.transform(self._docs(name, sentences, tokens))
             if name == "cues":

@@ -202,7 +202,7 @@ def test_fast_char_transform_equals_sklearn_and_is_not_pickled():
     from hypothesis import strategies as st
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from classifier.frames import _WORD_COLUMNS, _char_wb_transform
+    from classifier.features import WORD_COLUMNS, char_wb_transform
 
     fitted = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, lowercase=True,
                              dtype=np.float32).fit(["Les prix de l'énergie montent", "Moscou a tiré sur Kyiv"])
@@ -213,16 +213,16 @@ def test_fast_char_transform_equals_sklearn_and_is_not_pickled():
                     min_size=1, max_size=5))
     def check(docs):
         documents = ["".join(w + s for w, s in doc) for doc in docs]
-        fast, slow = _char_wb_transform(fitted, documents), fitted.transform(documents)
+        fast, slow = char_wb_transform(fitted, documents), fitted.transform(documents)
         assert fast.shape == slow.shape and fast.dtype == slow.dtype
         assert (fast != slow).nnz == 0
 
     check()
-    assert fitted.__dict__.get(_WORD_COLUMNS)  # the memo was used
+    assert fitted.__dict__.get(WORD_COLUMNS)  # the memo was used
     model = FrameClassifier(random_state=0).fit(["Les prix montent.", "L'armée a tiré.", "Le parti gagne."],
                                                 [["economic"], ["security_defense"], ["political"]])
     model.predict_proba(["Les prix de l'armée."])
-    assert _WORD_COLUMNS not in pickle.loads(pickle.dumps(model)).vectorizers_["chars"].__dict__
+    assert WORD_COLUMNS not in pickle.loads(pickle.dumps(model)).vectorizers_["chars"].__dict__
 
 
 def test_context_scores_are_added_per_distinct_context_not_stacked():
