@@ -358,6 +358,11 @@ class _Article:
     frame_proba: np.ndarray | None = None
 
 
+def _split_rows(matrix: np.ndarray, counts: list[int]) -> list[np.ndarray]:
+    """``matrix`` cut into consecutive blocks of ``counts`` rows (one per article)."""
+    return np.split(matrix, np.cumsum(counts)[:-1]) if counts else []
+
+
 def _has_words(text: str, n: int) -> bool:
     """Whether ``text`` has at least ``n`` word tokens (tokens starting with a letter or digit)."""
     from .segmentation import iter_tokens
@@ -394,13 +399,6 @@ class StanceAnalyzer:
             info["frames"] = {"name": frame_card.get("name"), "sha256": frame_card.get("sha256"),
                               "labels": [str(c) for c in frame_model.classes_]}
         return cls(model, load_actors(actors_path, replace=replace_actors), info, frame_model)
-
-    def frame_sentences(self, sentences: list[SentenceResult]) -> None:
-        """Fill in the frames of ``sentences`` (no-op without a frame model)."""
-        eligible, context = self._frame_inputs(sentences)
-        if eligible:
-            proba = self.frame_model.predict_proba([s.text for s in eligible], contexts=[context] * len(eligible))
-            self._set_frames(eligible, proba)
 
     def _frame_inputs(self, sentences: list[SentenceResult]) -> tuple[list[SentenceResult], str]:
         """The sentences long enough to be framed, and their document context (the article)."""
@@ -485,19 +483,15 @@ class StanceAnalyzer:
         """Stance probabilities of every mention and frame probabilities of every eligible sentence."""
         inputs = [t for a in articles for t in a.inputs]
         proba = self.model.predict_proba(inputs) if inputs else np.zeros((0, len(self._labels)))
-        offset = 0
-        for article in articles:
-            article.proba = proba[offset : offset + len(article.inputs)]
-            offset += len(article.inputs)
+        for article, rows in zip(articles, _split_rows(proba, [len(a.inputs) for a in articles])):
+            article.proba = rows
         sentences = [s.text for a in articles for s in a.frame_eligible]
         if not sentences:
             return
         contexts = [a.context for a in articles for _ in a.frame_eligible]
         proba = self.frame_model.predict_proba(sentences, contexts=contexts)
-        offset = 0
-        for article in articles:
-            article.frame_proba = proba[offset : offset + len(article.frame_eligible)]
-            offset += len(article.frame_eligible)
+        for article, rows in zip(articles, _split_rows(proba, [len(a.frame_eligible) for a in articles])):
+            article.frame_proba = rows
 
     def _finish(self, article: "_Article", report: bool) -> ArticleResult:
         """Pool mentions into targets, set frames, attribute statements, summarize."""
