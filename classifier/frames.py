@@ -122,12 +122,6 @@ def _frame_cues() -> tuple[dict, dict, dict, int]:
     return freeze(exact), freeze(prefixes), freeze(phrases), longest
 
 
-def _strip_elision(token: str) -> str:
-    if len(token) > 2 and token[1] in "'’" and token[0] in "ldjmnstc":
-        return token[2:]
-    return token
-
-
 def _normalized_words(sentence: str) -> list[str]:
     # the tokenizer treats ' and ’ alike, so normalising the text first gives the same tokens
     return [
@@ -136,27 +130,21 @@ def _normalized_words(sentence: str) -> list[str]:
     ]
 
 
-_TOKEN_CUES: dict[str, tuple[str, ...]] = {}  # token → its lexicon categories (a memo: lookups repeat a lot)
-_TOKEN_CUES_MAX = 200_000
-
-
+@lru_cache(maxsize=200_000)
 def _token_cues(token: str) -> tuple[str, ...]:
-    found = _TOKEN_CUES.get(token)
+    """The lexicon categories of one normalized token, by exact stem or longest prefix (memoized:
+    the same words come back in every article)."""
+    if not token[:1].isalnum():
+        return ()
+    exact, prefixes, _, longest = _frame_cues()
+    found = exact.get(token)
     if found is not None:
         return found
-    exact, prefixes, _, longest = _frame_cues()
-    found = () if not token[:1].isalnum() else exact.get(token)
-    if found is None:
-        found = ()
-        for length in range(min(len(token), longest), 3, -1):
-            hit = prefixes.get(token[:length])
-            if hit:
-                found = hit
-                break
-    if len(_TOKEN_CUES) >= _TOKEN_CUES_MAX:
-        _TOKEN_CUES.clear()
-    _TOKEN_CUES[token] = found
-    return found
+    for length in range(min(len(token), longest), 3, -1):
+        found = prefixes.get(token[:length])
+        if found:
+            return found
+    return ()
 
 
 def _cue_hits(tokens: list[str]) -> list[str]:
