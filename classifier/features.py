@@ -401,6 +401,12 @@ def _split_on_space(doc: str) -> list[str]:
     return doc.split()
 
 
+def _plain_transform(vectorizer, documents):
+    """The vectorizer's own transform (TfidfVectorizer's, not a fast subclass's that would come back)."""
+    own = TfidfVectorizer.transform if isinstance(vectorizer, TfidfVectorizer) else type(vectorizer).transform
+    return own(vectorizer, documents)
+
+
 WORD_COLUMNS = "_word_columns"  # attribute of a fitted char vectorizer: word → its n-grams' columns (not state)
 WORD_COLUMNS_MAX = 200_000
 
@@ -417,9 +423,7 @@ def char_wb_transform(vectorizer, documents):
     check_is_fitted(vectorizer, "vocabulary_")
     if (vectorizer.analyzer != "char_wb" or vectorizer.preprocessor is not None or vectorizer.strip_accents
             or vectorizer.binary or not hasattr(vectorizer, "_tfidf")):
-        # the plain transform (TfidfVectorizer's own, not a subclass's that would come back here)
-        own = TfidfVectorizer.transform if isinstance(vectorizer, TfidfVectorizer) else type(vectorizer).transform
-        return own(vectorizer, documents)
+        return _plain_transform(vectorizer, documents)
     cache = vectorizer.__dict__.setdefault(WORD_COLUMNS, {})
     vocabulary, ngrams = vectorizer.vocabulary_, vectorizer._char_wb_ngrams
     pieces, lengths = [], []
@@ -458,43 +462,49 @@ class _CharTfidf(TfidfVectorizer):
         return state
 
 
-class _WordTfidf(TfidfVectorizer):
-    """Word 1–2-gram TF-IDF over space-separated tokens, with the output of :class:`TfidfVectorizer`.
+def word_ngram_transform(vectorizer, documents):
+    """``vectorizer.transform(documents)`` for a fitted word 1–2-gram :class:`TfidfVectorizer` over
+    space-separated tokens (its ``token_pattern`` any run of non-spaces, no lowercasing), faster.
 
-    The inputs of the word blocks are already tokenised and joined by spaces, so ``transform`` splits
-    on whitespace and looks the unigrams and bigrams up directly, skipping the generic analyzer; it
-    hands the counts to the same fitted TF-IDF step, so the matrix is identical (tested).
+    The documents are already tokenised and joined by spaces, so they are split on whitespace and
+    their unigrams and bigrams looked up directly, skipping the generic analyzer; the counts go
+    through the same fitted TF-IDF step, so the matrix is identical (tested). Other vectorizers are
+    passed to their own ``transform``.
     """
+    check_is_fitted(vectorizer, "vocabulary_")
+    fast = (vectorizer.analyzer == "word" and vectorizer.token_pattern == r"\S+" and not vectorizer.lowercase
+            and vectorizer.tokenizer is None and vectorizer.preprocessor is None and vectorizer.stop_words is None
+            and not vectorizer.strip_accents and not vectorizer.binary and vectorizer.ngram_range in ((1, 1), (1, 2))
+            and hasattr(vectorizer, "_tfidf"))
+    if not fast or isinstance(documents, str):
+        return _plain_transform(vectorizer, documents)
+    get = vectorizer.vocabulary_.get
+    bigrams = vectorizer.ngram_range[1] == 2
+    columns, lengths = [], []
+    for document in documents:
+        words = document.split()
+        found = [get(w) for w in words]
+        if bigrams:
+            found += [get(a + " " + b) for a, b in zip(words, words[1:])]
+        found = [c for c in found if c is not None]
+        columns += found
+        lengths.append(len(found))
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    counts = sp.csr_matrix(
+        (np.ones(len(columns), dtype=vectorizer.dtype), (rows, np.asarray(columns, dtype=np.int64))),
+        shape=(len(lengths), len(vectorizer.vocabulary_)),
+        dtype=vectorizer.dtype,
+    )
+    counts.sum_duplicates()
+    counts.sort_indices()
+    return vectorizer._tfidf.transform(counts, copy=False)
 
-    def _fast(self):
-        return (self.analyzer == "word" and self.token_pattern == r"\S+" and not self.lowercase
-                and self.tokenizer is None and self.preprocessor is None and self.stop_words is None
-                and not self.strip_accents and not self.binary and self.ngram_range in ((1, 1), (1, 2)))
+
+class _WordTfidf(TfidfVectorizer):
+    """Word 1–2-gram TF-IDF over space-separated tokens, transformed faster (:func:`word_ngram_transform`)."""
 
     def transform(self, raw_documents):
-        check_is_fitted(self, "vocabulary_")
-        if not self._fast() or isinstance(raw_documents, str):
-            return super().transform(raw_documents)
-        get = self.vocabulary_.get
-        bigrams = self.ngram_range[1] == 2
-        columns, lengths = [], []
-        for document in raw_documents:
-            words = document.split()
-            found = [get(w) for w in words]
-            if bigrams:
-                found += [get(a + " " + b) for a, b in zip(words, words[1:])]
-            found = [c for c in found if c is not None]
-            columns += found
-            lengths.append(len(found))
-        rows = np.repeat(np.arange(len(lengths)), lengths)
-        counts = sp.csr_matrix(
-            (np.ones(len(columns), dtype=self.dtype), (rows, np.asarray(columns, dtype=np.int64))),
-            shape=(len(lengths), len(self.vocabulary_)),
-            dtype=self.dtype,
-        )
-        counts.sum_duplicates()
-        counts.sort_indices()
-        return self._tfidf.transform(counts, copy=False)
+        return word_ngram_transform(self, raw_documents)
 
 
 class TargetFeatures(TransformerMixin, BaseEstimator):

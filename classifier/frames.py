@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .errors import StanceInputError
-from .features import WORD_COLUMNS, char_wb_transform
+from .features import WORD_COLUMNS, char_wb_transform, word_ngram_transform
 from .segmentation import words
 
 # The Policy Frames Codebook categories, in the guidelines' order (used for display order only).
@@ -368,6 +368,8 @@ class FrameClassifier(BaseEstimator):
                 tokens = [_normalized_words(s) for s in sentences]
             if name == "chars":
                 block = char_wb_transform(vectorizer, sentences)
+            elif name == "words":
+                block = word_ngram_transform(vectorizer, self._docs(name, sentences, tokens))
             else:
                 block = vectorizer.transform(self._docs(name, sentences, tokens))
             if name == "cues":

@@ -225,6 +225,18 @@ def test_fast_char_transform_equals_sklearn_and_is_not_pickled():
     assert WORD_COLUMNS not in pickle.loads(pickle.dumps(model)).vectorizers_["chars"].__dict__
 
 
+def test_fast_word_transform_of_the_frame_model_equals_sklearn():
+    from classifier.features import word_ngram_transform
+
+    model = FrameClassifier(random_state=0).fit(["Les prix montent vite.", "L'armée a tiré hier.", "Le parti gagne."],
+                                                [["economic"], ["security_defense"], ["political"]])
+    words = model.vectorizers_["words"]
+    docs = [" ".join(FrameClassifier._docs("words", [s])[0].split()) for s in
+            ["Les prix de l'armée montent.", "", "Le parti   gagne  vite\tencore", "Inconnu total."]]
+    fast, slow = word_ngram_transform(words, docs), words.transform(docs)
+    assert type(words).transform is not word_ngram_transform and (fast != slow).nnz == 0 and slow.nnz > 0
+
+
 def test_context_scores_are_added_per_distinct_context_not_stacked():
     """predict_proba scores each distinct context once; same probabilities as the stacked matrix of fit()."""
     records = tiny_frame_records()
