@@ -11,13 +11,19 @@ from classifier.registry import default_model_is_stale, default_model_staleness,
 runner = CliRunner()
 
 
-def test_default_model_is_retrained_when_its_training_data_change(isolated_models, tiny_data, monkeypatch, tmp_path):
-    # a private copy of the tiny set as the default training folder (tiny_data is shared by the session)
+def _tiny_training_folder(tmp_path, tiny_data, monkeypatch):
+    """A training folder holding the tiny set, used as the default model's training data."""
     folder = tmp_path / "train"
     folder.mkdir()
-    data = folder / "tiny.jsonl"
-    shutil.copy(tiny_data, data)
+    shutil.copy(tiny_data, folder / "tiny.jsonl")
     monkeypatch.setattr("classifier.paths.default_training_dir", lambda: folder)
+    return folder
+
+
+def test_default_model_is_retrained_when_its_training_data_change(isolated_models, tiny_data, monkeypatch, tmp_path):
+    # a private copy of the tiny set as the default training folder (tiny_data is shared by the session)
+    folder = _tiny_training_folder(tmp_path, tiny_data, monkeypatch)
+    data = folder / "tiny.jsonl"
     article = tmp_path / "a.txt"
     article.write_text("Paris a accusé Berlin de mentir.", encoding="utf-8")
 
@@ -48,10 +54,7 @@ def test_default_model_is_retrained_when_its_training_data_change(isolated_model
 
 
 def test_training_data_are_compared_by_content_not_path(isolated_models, tiny_data, monkeypatch, tmp_path):
-    folder = tmp_path / "train"
-    folder.mkdir()
-    shutil.copy(tiny_data, folder / "tiny.jsonl")
-    monkeypatch.setattr("classifier.paths.default_training_dir", lambda: folder)
+    _tiny_training_folder(tmp_path, tiny_data, monkeypatch)
     _, card, path = resolve_model(None)
     # a card written in another checkout (other absolute paths), same contents: still up to date
     from classifier.model import card_path
@@ -66,10 +69,7 @@ def test_training_data_are_compared_by_content_not_path(isolated_models, tiny_da
 
 
 def test_default_model_is_retrained_when_its_preset_changes(isolated_models, tiny_data, monkeypatch, tmp_path):
-    folder = tmp_path / "train"
-    folder.mkdir()
-    shutil.copy(tiny_data, folder / "tiny.jsonl")
-    monkeypatch.setattr("classifier.paths.default_training_dir", lambda: folder)
+    _tiny_training_folder(tmp_path, tiny_data, monkeypatch)
     _, card, path = resolve_model(None)
     assert not default_model_is_stale(path)
     from classifier.model import PRESETS, card_path
