@@ -68,6 +68,10 @@ class Mention:
     kind: str = "alias"
 
 
+# Words that make a title name a past holder: "the former French president", « l'ancien président américain ».
+_FORMER = frozenset("former late then ancien ancienne anciens anciennes feu défunt défunte ex".split())
+
+
 def _normalize(token: str) -> str:
     return token.replace("’", "'")
 
@@ -97,6 +101,11 @@ class ActorIndex:
                 if first[:1].islower():  # "président russe" also at the start of a sentence
                     self._forms.setdefault((first[:1].upper() + first[1:],) + key[1:], (actor.name, kind))
         self._longest = max((len(key) for key in self._forms), default=0)
+        # a person's title ("le président français", "French president") names whoever holds the office:
+        # after "former"/"ancien" it is someone else. Forms sharing no word with the person's name:
+        name_words = {a.name: {t.lower() for t in _key(a.name)} for a in self.actors.values() if a.type == "person"}
+        self._titles = {key for key, (name, _) in self._forms.items()
+                        if name in name_words and not {t.lower() for t in key} & name_words[name]}
         # first token → longest form starting with it: most tokens start no form and are skipped at once
         self._starts: dict[str, int] = {}
         for key in self._forms:
@@ -127,9 +136,11 @@ class ActorIndex:
             if longest is None:
                 continue
             for length in range(min(longest, len(keys) - i), 0, -1):
-                found = forms.get(tuple(keys[i : i + length]))
+                form = tuple(keys[i : i + length])
+                found = forms.get(form)
                 if found:
-                    candidates.append((length, i, found))
+                    if not (i and form in self._titles and keys[i - 1].lower() in _FORMER):
+                        candidates.append((length, i, found))
                     break  # the longest at this position; shorter ones here would overlap it
         taken = [False] * len(keys)
         chosen = []

@@ -52,6 +52,19 @@ def test_longest_alias_wins_over_overlapping_shorter_one(actors):
     ]
 
 
+def test_a_title_after_former_is_not_the_office_holder(actors):
+    """ "le président américain" is the sitting president; "l'ancien président américain" is someone else."""
+    def found(text):
+        return [(m.actor, m.text) for m in actors.find(text)]
+
+    assert found("Le président américain a salué Pékin.")[0] == ("Donald Trump", "président américain")
+    assert all(actor != "Donald Trump" for actor, _ in found("L'ancien président américain a salué Pékin."))
+    assert all(actor != "Emmanuel Macron" for actor, _ in found("The former French president said so."))
+    assert ("Emmanuel Macron", "Macron") in found("A former Macron adviser said so.")  # a name, not a title
+    assert ("Donald Trump", "Donald Trump") in found("Former president Donald Trump said so.")
+    assert ("Russie", "Russia") in found("The former ally of Russia said so.")  # states are not titles
+
+
 def test_offsets_are_reported(actors):
     text = "Xi Jinping a reçu Vladimir Poutine."
     for m in actors.find(text):
