@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from corpus_gen import write_corpus  # noqa: E402
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+from _machine import THREAD_VARS  # benchmarks/ is on sys.path when run as a script
 
 
 def machine() -> dict:

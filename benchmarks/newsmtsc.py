@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -43,7 +42,8 @@ import tempfile
 import time
 from pathlib import Path
 
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+from _machine import THREAD_VARS, machine  # benchmarks/ is on sys.path when run as a script
+
 SEED = 13
 
 
@@ -201,21 +201,11 @@ def worker(args) -> dict:
 # ------------------------------------------------------------------------------------------ driver
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}, {platform.system()}"
 
 
 def run_system(name: str, args) -> dict:
     env = dict(os.environ)
-    for variable in THREAD_VARIABLES:
+    for variable in THREAD_VARS:
         env[variable] = "1"
     command = [sys.executable, __file__, args.train, *args.eval, "--worker", name, "--repeats", str(args.repeats),
                "--cv", str(args.cv)]
