@@ -70,6 +70,14 @@ class Mention:
 
 # Words that make a title name a past holder: "the former French president", « l'ancien président américain ».
 _FORMER = frozenset("former late then ancien ancienne anciens anciennes feu défunt défunte ex".split())
+_SENTENCE_OPENERS = frozenset('.!?:;«“"(—–-')
+# Capitalised words that may stand before a one-word name of a person without being part of another name.
+_HONORIFICS = frozenset(
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Sir Dame Lord Lady M. Mme Mlle Me Mgr President Président Présidente "
+    "Premier Prime Minister Ministre Chancellor Chancelier Chancelière Senator Sen. Sénateur Rep. Gov. Governor "
+    "Gouverneur Mayor Maire King Queen Roi Reine Prince Princess Princesse Pope Pape General Général Gen. "
+    "Coach Judge Juge Justice Secretary Speaker Leader Chairman Chair CEO Colonel Col. Captain Capt. Lt.".split()
+)
 
 
 def _normalize(token: str) -> str:
@@ -106,6 +114,11 @@ class ActorIndex:
         name_words = {a.name: {t.lower() for t in _key(a.name)} for a in self.actors.values() if a.type == "person"}
         self._titles = {key for key, (name, _) in self._forms.items()
                         if name in name_words and not {t.lower() for t in key} & name_words[name]}
+        # one-word names of people and teams ("Lee", "Dan", "Reds") are also parts of other names
+        # ("Spike Lee", "Dan Brown", "Cincinnati Reds"): such a form next to another capitalised word is not taken
+        self._one_word_names = {key for key, (name, kind) in self._forms.items()
+                                if len(key) == 1 and kind in ("name", "alias") and key not in self._titles
+                                and self.actors[name].type in ("person", "team")}
         # first token → longest form starting with it: most tokens start no form and are skipped at once
         self._starts: dict[str, int] = {}
         for key in self._forms:
@@ -139,7 +152,8 @@ class ActorIndex:
                 form = tuple(keys[i : i + length])
                 found = forms.get(form)
                 if found:
-                    if not (i and form in self._titles and keys[i - 1].lower() in _FORMER):
+                    if not (i and form in self._titles and keys[i - 1].lower() in _FORMER) and not (
+                            form in self._one_word_names and self._inside_other_name(tokens, keys, i)):
                         candidates.append((length, i, found))
                     break  # the longest at this position; shorter ones here would overlap it
         taken = [False] * len(keys)
@@ -153,6 +167,19 @@ class ActorIndex:
             chosen.append(Mention(name, text[start:end], start, end, kind))
         chosen.sort(key=lambda m: m.start)
         return chosen
+
+    def _inside_other_name(self, tokens, keys, i) -> bool:
+        """Whether the one-word name at token ``i`` has another capitalised word right before or after it
+        (not a title such as "President", not a word capitalised only because it starts the sentence):
+        then it is part of somebody else's name."""
+        if i + 1 < len(keys) and keys[i + 1][:1].isupper() and tokens[i + 1][1] == tokens[i][2] + 1:
+            return True
+        if i == 0 or not keys[i - 1][:1].isupper() or keys[i - 1] in _HONORIFICS:
+            return False
+        if tokens[i - 1][2] + 1 != tokens[i][1]:
+            return False
+        starts_sentence = i == 1 or keys[i - 2] in _SENTENCE_OPENERS
+        return not starts_sentence
 
     def to_dict(self) -> dict:
         return {"actors": [_actor_to_dict(a) for a in self.actors.values()]}

@@ -65,6 +65,21 @@ def test_a_title_after_former_is_not_the_office_holder(actors):
     assert ("Russie", "Russia") in found("The former ally of Russia said so.")  # states are not titles
 
 
+def test_a_one_word_name_inside_another_name_is_not_the_actor(actors):
+    """ "Lee" is Lee Jae-myung and "Reds" Liverpool, but not in "Spike Lee" or "Cincinnati Reds"."""
+    def actors_in(text):
+        return [m.actor for m in actors.find(text)]
+
+    assert "Lee Jae-myung" not in actors_in("The film by Spike Lee opened on Friday.")
+    assert "Lee Jae-myung" not in actors_in("Lee Hsien Loong visited Tokyo.")
+    assert "Liverpool FC" not in actors_in("He bet on Cincinnati Reds games.")
+    assert "Lee Jae-myung" in actors_in("Lee met Xi Jinping in Gyeongju.")
+    assert "Lee Jae-myung" in actors_in("Selon Lee, la rencontre a été utile.")  # capitalised as first word
+    assert "Lee Jae-myung" in actors_in("South Korea's President Lee met Xi.")  # a title before the name
+    assert "Liverpool FC" in actors_in("The Reds won 2-0 at Anfield.")
+    assert "Russie" in actors_in("Kiev a répondu à Moscou Lundi.")  # countries are not concerned
+
+
 def test_offsets_are_reported(actors):
     text = "Xi Jinping a reçu Vladimir Poutine."
     for m in actors.find(text):
