@@ -158,7 +158,14 @@ class ActorIndex:
                     break  # the longest at this position; shorter ones here would overlap it
         taken = [False] * len(keys)
         chosen = []
-        for length, i, (name, kind) in sorted(candidates, key=lambda c: (-c[0], c[1])):
+
+        def priority(candidate):
+            """Longest in tokens first, then in characters ("Le Rassemblement" loses to "Rassemblement
+            national"), then leftmost."""
+            length, i, _ = candidate
+            return -length, tokens[i][1] - tokens[i + length - 1][2], i
+
+        for length, i, (name, kind) in sorted(candidates, key=priority):
             if any(taken[i : i + length]):
                 continue
             for j in range(i, i + length):

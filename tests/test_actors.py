@@ -52,6 +52,14 @@ def test_longest_alias_wins_over_overlapping_shorter_one(actors):
     ]
 
 
+def test_overlapping_aliases_of_equal_length_prefer_the_longer_text():
+    index = ActorIndex(parse_actors({"actors": [
+        {"name": "Rassemblement calédonien", "aliases": {"fr": ["Le Rassemblement"]}},
+        {"name": "Rassemblement national", "aliases": {"fr": ["Rassemblement national"]}}]}))
+    assert found(index, "Le Rassemblement national a voté.") == [("Rassemblement national", "Rassemblement national")]
+    assert found(index, "Le Rassemblement a voté.") == [("Rassemblement calédonien", "Le Rassemblement")]
+
+
 def test_a_title_after_former_is_not_the_office_holder(actors):
     """ "le président américain" is the sitting president; "l'ancien président américain" is someone else."""
     def found(text):
