@@ -77,6 +77,18 @@ _DETERMINERS = frozenset("the a an le la les l' un une des du".split())
 _AGENCY_REACH = 6
 
 
+LEXICON_FILES = ("cues_fr.tsv", "cues_en.tsv", "frame_cues.tsv")
+
+
+def lexicon_digests() -> dict[str, str]:
+    """sha256 of each shipped lexicon. A fitted model's features mean what the lexicons said when it was
+    trained, so model cards record these and a model trained on other lexicons is retrained or flagged."""
+    import hashlib
+
+    folder = resources.files("classifier.resources")
+    return {name: hashlib.sha256(folder.joinpath(name).read_bytes()).hexdigest() for name in LEXICON_FILES}
+
+
 @lru_cache(maxsize=1)
 def load_cues() -> dict[str, str]:
     """Stem → category from the shipped lexicons (both languages in one table)."""

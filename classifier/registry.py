@@ -46,6 +46,14 @@ def preset_changed(card: dict) -> bool:
     return any(recorded.get(key) != (list(value) if isinstance(value, tuple) else value) for key, value in preset.items())
 
 
+def lexicons_changed(card: dict) -> bool:
+    """True when the shipped cue lexicons differ from those the model was trained with (or the card, older
+    than this check, does not say): its lexicon features would no longer mean what its weights learned."""
+    from .features import lexicon_digests
+
+    return card.get("lexicons") != lexicon_digests()
+
+
 def default_model_staleness(path: Path) -> str | None:
     """Why the default model at ``path`` must be (re)trained, or ``None`` when it is usable."""
     import json
@@ -68,6 +76,8 @@ def default_model_staleness(path: Path) -> str | None:
         return "its frame companion is missing"
     if preset_changed(card):
         return f"its preset {card.get('preset') or 'default'!r} changed since it was trained"
+    if lexicons_changed(card):
+        return "the cue lexicons changed since it was trained"
     if training_data_changed(card):
         return f"its training data changed ({paths.default_training_dir()})"
     return None
@@ -87,6 +97,9 @@ def resolve_model(model_path=None, progress=None):
     """
     if model_path is not None:
         model, card = load_model(model_path)
+        if "lexicons" in card and lexicons_changed(card) and progress is not None:
+            progress(f"warning: {model_path} was trained with other cue lexicons than this version ships; "
+                     "retrain it (stance train) for its features to mean what its weights learned")
         return model, card, Path(model_path)
     path = paths.default_model_path()
     reason = default_model_staleness(path)

@@ -12,6 +12,7 @@ import numpy as np
 from . import paths
 from .data import LABELS, expand_paths, read_labeled
 from .errors import StanceInputError
+from .features import lexicon_digests
 from .model import PRESETS, StanceClassifier, save_model, sha256_file
 
 DEFAULT_SEED = 13
@@ -104,6 +105,7 @@ def train(
         "params": {k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()},
         "seed": seed,
         "data": describe_data(targets, files),
+        "lexicons": lexicon_digests(),
         "trained_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
     if cv and cv > 1:

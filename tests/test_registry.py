@@ -84,3 +84,29 @@ def test_default_model_is_retrained_when_its_preset_changes(isolated_models, tin
     # parameters outside the preset are not compared
     card_path(path).write_text(json.dumps({**retrained, "params": {**retrained["params"], "C": 99}}), encoding="utf-8")
     assert not default_model_is_stale(path)
+
+
+def test_a_model_trained_with_other_lexicons_is_retrained_or_flagged(isolated_models, tiny_data, monkeypatch, tmp_path):
+    """Lexicon hits are features: after a lexicon change the default model is retrained, a given model flagged."""
+    _tiny_training_folder(tmp_path, tiny_data, monkeypatch)
+    _, card, path = resolve_model(None)
+    assert not default_model_is_stale(path)
+    from classifier.features import lexicon_digests
+    from classifier.model import card_path
+
+    assert card["lexicons"] == lexicon_digests() and set(card["lexicons"]) == {"cues_fr.tsv", "cues_en.tsv",
+                                                                               "frame_cues.tsv"}
+    older = {**card, "lexicons": {**card["lexicons"], "cues_fr.tsv": "0" * 64}}
+    card_path(path).write_text(json.dumps(older), encoding="utf-8")
+    assert default_model_staleness(path) == "the cue lexicons changed since it was trained"
+    _, retrained, _ = resolve_model(None)
+    assert retrained["lexicons"] == lexicon_digests() and not default_model_is_stale(path)
+
+    # a model the user names cannot be retrained here (its data are theirs): it loads, with a warning
+    article = tmp_path / "a.txt"
+    article.write_text("Paris a accusé Berlin de mentir.", encoding="utf-8")
+    assert "other cue lexicons" not in runner.invoke(app, ["classify", str(article), "--model", str(path)]).stderr
+    card_path(path).write_text(json.dumps(older), encoding="utf-8")
+    flagged = runner.invoke(app, ["classify", str(article), "--model", str(path)])
+    assert flagged.exit_code == 0, flagged.output
+    assert "other cue lexicons" in flagged.stderr
