@@ -57,8 +57,12 @@ from .data import as_target
 from .segmentation import CLOSING_QUOTES, OPENING_QUOTES, tokenize
 
 TARGET_TOKEN = "<tgt>"
-CUE_CATEGORIES = ("pos", "neg", "neg_strong", "praise", "accuse", "report", "negation", "hedge", "contrast")
+CUE_CATEGORIES = ("pos", "neg", "neg_strong", "praise", "accuse", "defeat", "report", "negation", "hedge",
+                  "contrast")
 _POLARITY = {"pos": 1.0, "praise": 1.0, "neg": -1.0, "accuse": -1.0, "neg_strong": -1.5}
+# Directional cues whose polarity depends on the target's role: ``defeat`` (beat, oust, « battre ») is good
+# for its agent and bad for its patient, so it takes part in the agency cues but not in the polarity sums.
+_DIRECTIONAL = frozenset(_POLARITY) | {"defeat"}
 _ATTRIBUTION_BEFORE = {"selon", "according", "d'après", "pour"}
 _AGENT_MARKERS = {"par", "by"}
 # ``use_agency``: a passive auxiliary shortly before a cue makes its grammatical subject the patient;
@@ -344,6 +348,10 @@ def analyze(
             cues.append("tgt:object_of_praise")
         if "praise" in right:
             cues.append("tgt:subject_of_praise")
+        if "defeat" in left:
+            cues.append("tgt:object_of_defeat")
+        if "defeat" in right:
+            cues.append("tgt:subject_of_defeat")
         if "report" in right:
             cues.append("tgt:speaker")
         if first >= 1 and before[-1] in _AGENT_MARKERS:
@@ -385,7 +393,7 @@ def _agency_cues(tokens, lowered, categories, negated_at, first, last, before):
     nearest = None
     for j in range(max(0, first - _AGENCY_REACH), min(n, last + 1 + _AGENCY_REACH)):
         category = categories[j]
-        if category not in _POLARITY or first <= j <= last:
+        if category not in _DIRECTIONAL or first <= j <= last:
             continue
         if j < first:
             span = range(j + 1, first)

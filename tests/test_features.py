@@ -24,6 +24,24 @@ def test_exact_stems_do_not_over_match():
     assert cue_category("scrutin") is None  # French "ballot", not English "scrutiny"
 
 
+def test_lexicon_covers_inflections_without_catching_other_words():
+    assert cue_category("dénonçant") == "accuse"  # ç: "dénonc" alone would miss it
+    assert cue_category("pillé") == "neg" and cue_category("piratage") == "neg"
+    assert cue_category("hailed") == "praise" and cue_category("landmark") == "pos"
+    assert cue_category("surgery") is None and cue_category("firefighters") is None  # not "surge", "fire"
+
+
+def test_defeat_cues_mark_the_winner_as_agent_and_the_loser_as_patient():
+    sentence = "Le PSG a battu Marseille dimanche."
+    loser = analyze(Target(sentence, sentence.index("Marseille"), sentence.index("Marseille") + 9, "fr"),
+                    agency=True).cues.split()
+    winner = analyze(Target(sentence, 3, 6, "fr"), agency=True).cues.split()
+    assert "ag:defeat:patient" in loser and "tgt:object_of_defeat" in loser
+    assert "ag:defeat:agent" in winner and "tgt:subject_of_defeat" in winner
+    passive = "Marseille was beaten by PSG on Sunday."
+    assert "ag:defeat:patient" in analyze(Target(passive, 0, 9, "en"), agency=True).cues.split()
+
+
 def test_near_block_weights_words_by_distance_and_marks_negation():
     a = analyze(target("Critics say Smith never lied to the committee about it.", "Smith"), decay=3.0)
     assert a.near["say"] == pytest.approx(1.0) and a.near["critics"] < a.near["say"]
@@ -137,7 +155,7 @@ def test_agency_cues_tell_agent_from_patient():
     assert "ag:accuse:agent" in agency("The militia was accused by the UN of massacres.", "UN")
     assert "ag1:accuse:patient" in agency("Bondi faced sharp criticism from prosecutors.", "Bondi")
     assert "ag:neg:agent" in agency("Dozens were killed in strikes by Israel.", "Israel")
-    assert "ag1:neg:patient" in agency("Le ministre a été vivement critiqué par les syndicats.", "ministre", "fr")
+    assert "ag1:accuse:patient" in agency("Le ministre a été vivement critiqué par les syndicats.", "ministre", "fr")
     # another name between the target and the cue; negation; punctuation stops the reach
     assert "ag:accuse:agent:other" in agency("Paris and Berlin accused Rome.", "Paris")
     assert "ag:accuse:agent:direct" in agency("Paris and Berlin accused Rome.", "Berlin")
