@@ -546,7 +546,8 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
     block_weights : dict or None
         Multiplier per block name, applied after each block's L2 row normalisation.
     min_df : int
-        Minimum document frequency of word and character n-grams.
+        Minimum document frequency of the n-grams of the word, context, side and clause blocks (character
+        n-grams: at least 2).
     max_char_features : int
         Cap on the character n-gram vocabulary.
     decay : float or None
@@ -610,7 +611,7 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
                 dtype=np.float32)))
         if self.use_context:
             blocks.append(("context", "context", lambda: CountVectorizer(
-                analyzer=_split_on_space, binary=True, dtype=np.float32)))
+                analyzer=_split_on_space, binary=True, min_df=self.min_df, dtype=np.float32)))
         if self.use_cues:
             blocks.append(("cues", "cues", lambda: CountVectorizer(
                 analyzer=_split_on_space, binary=True, dtype=np.float32)))
@@ -622,10 +623,12 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
         if self.use_sides:
             for side in ("left", "right"):
                 blocks.append((side, side, lambda: _WordTfidf(
-                    token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)))
+                    token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, min_df=self.min_df, lowercase=False,
+                    dtype=np.float32)))
         if self.use_clause:
             blocks.append(("clause", "clause", lambda: _WordTfidf(
-                token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, lowercase=False, dtype=np.float32)))
+                token_pattern=r"\S+", ngram_range=(1, 2), sublinear_tf=True, min_df=self.min_df, lowercase=False,
+                dtype=np.float32)))
         return blocks
 
     def _analyze_all(self, X):
@@ -659,6 +662,9 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
                     del vectorizer.__dict__["vocabulary_"]
                     terms = sorted(vocabulary, key=vocabulary.__getitem__)
                     vectorizer.__dict__["_packed_vocabulary"] = json.dumps(terms, ensure_ascii=False)
+                    if vectorizer.__dict__.get("feature_names_") == terms:  # DictVectorizer: the same list again
+                        del vectorizer.__dict__["feature_names_"]
+                        vectorizer.__dict__["_packed_feature_names"] = True
                 packed[name] = vectorizer
             state["vectorizers_"] = packed
         return state
@@ -669,6 +675,8 @@ class TargetFeatures(TransformerMixin, BaseEstimator):
             if packed is not None:
                 terms = json.loads(packed)
                 vectorizer.vocabulary_ = dict(zip(terms, range(len(terms))))
+                if vectorizer.__dict__.pop("_packed_feature_names", False):
+                    vectorizer.feature_names_ = terms
         self.__dict__.update(state)
 
     def fit(self, X, y=None):

@@ -152,6 +152,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
             self.svm_ = LinearSVC(C=self.svm_C, class_weight=self.class_weight, random_state=self.random_state)
             self.svm_.fit(matrix, y)
+            # float32 like the features and the logistic regression: half the size on disk and to load
+            self.svm_.coef_ = self.svm_.coef_.astype(np.float32)
             if list(self.svm_.classes_) != list(self.classes_):  # pragma: no cover - both sort the labels
                 raise RuntimeError("the SVM and the logistic regression disagree on the classes")
         return self
@@ -204,8 +206,9 @@ PRESETS: dict[str, dict] = {
     # article's — a bias a media-analysis tool must not have. It costs 0.01 macro-F1 in CV.
     # The agency cues (target as agent or patient of a nearby evaluation), the target's clause as a
     # block and the side-marked distance-weighted words were added by the same CV (RESULTS, 2026-11-27).
+    # min_df 2 (2026-11-27, corpus of 14,643 training targets): same CV, 60 % fewer features, faster load.
     "default": {"use_mention": "shape", "decay": 3.0, "use_sides": True, "ensemble": "svm", "window": 6,
-                "use_agency": True, "use_clause": True, "near_sides": True},
+                "use_agency": True, "use_clause": True, "near_sides": True, "min_df": 2},
     "newsmtsc": {
         "use_mention": True,
         "decay": 3.0,
@@ -284,7 +287,8 @@ def save_model(model, path: str | Path, card: dict) -> dict:
     import joblib
 
     path = Path(path)
-    _atomic_write_bytes(path, lambda handle: joblib.dump(model, handle, compress=3))
+    # uncompressed: 1.6x the bytes of zlib level 3, but loads in 60 % of the time (cold start)
+    _atomic_write_bytes(path, lambda handle: joblib.dump(model, handle))
     card = dict(card)
     card.update(
         {

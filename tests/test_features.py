@@ -113,6 +113,10 @@ def test_all_blocks_together_are_consistent_and_picklable():
     assert np.allclose(features.transform(X).toarray(), matrix.toarray())
     again = pickle.loads(pickle.dumps(features))
     assert np.allclose(again.transform(X[:2]).toarray(), matrix[:2].toarray())
+    assert list(again.get_feature_names_out()) == list(features.get_feature_names_out())
+    near = again.vectorizers_["near"]  # a DictVectorizer: its names list is packed with its vocabulary
+    assert near.feature_names_ == features.vectorizers_["near"].feature_names_
+    assert "_packed_feature_names" not in near.__dict__ and "_packed_vocabulary" not in near.__dict__
 
 
 def test_invalid_negation_mode_is_rejected():
