@@ -49,6 +49,7 @@ CANDIDATES = {
     "default": PRESETS["default"],
     "previous-default": {**PRESETS["default"], "use_agency": False, "use_clause": False, "near_sides": False},
     "no-near-sides": {**PRESETS["default"], "near_sides": False},
+    "min-df-1": {**PRESETS["default"], "min_df": 1},
     "no-agency": {**PRESETS["default"], "use_agency": False},
     "no-clause": {**PRESETS["default"], "use_clause": False},
     "words": {**PRESETS["default"], "use_mention": True},
