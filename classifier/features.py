@@ -340,18 +340,11 @@ def analyze(
     if inside:
         left = categories[max(0, first - 6) : first]
         right = categories[last + 1 : last + 5]
-        if "accuse" in left:
-            cues.append("tgt:object_of_accuse")
-        if "accuse" in right:
-            cues.append("tgt:subject_of_accuse")
-        if "praise" in left:
-            cues.append("tgt:object_of_praise")
-        if "praise" in right:
-            cues.append("tgt:subject_of_praise")
-        if "defeat" in left:
-            cues.append("tgt:object_of_defeat")
-        if "defeat" in right:
-            cues.append("tgt:subject_of_defeat")
+        for category in ("accuse", "praise", "defeat"):  # verbs with a direction: who judges, beats whom
+            if category in left:
+                cues.append(f"tgt:object_of_{category}")
+            if category in right:
+                cues.append(f"tgt:subject_of_{category}")
         if "report" in right:
             cues.append("tgt:speaker")
         if first >= 1 and before[-1] in _AGENT_MARKERS:
