@@ -13,6 +13,8 @@ people an affiliation::
 Matching works on tokens, so it respects word boundaries and French elision (``l'Iran``,
 ``d'Ukraine``), is case-sensitive except for a capitalised first letter at the start of a sentence,
 and prefers the longest alias where two overlap (``Premier ministre israélien`` over ``Israël``).
+An actor's ``"not"`` phrases (``{"en": ["US Open"]}``) are phrases in which one of the aliases does not
+name it: they are matched like aliases and dropped.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class Actor:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     demonyms: dict[str, list[str]] = field(default_factory=dict)
     affiliation: str | None = None
+    #: phrases in which an alias does not name the actor ("US Open", "accord de Paris", "Amazon rainforest")
+    not_forms: dict[str, list[str]] = field(default_factory=dict)
 
     def surface_forms(self) -> list[tuple[str, str]]:
         """``(form, kind)`` pairs: the canonical name, every alias and every demonym."""
@@ -47,7 +51,8 @@ class Actor:
 
     def merge(self, other: "Actor") -> None:
         """Add ``other``'s aliases and demonyms; its type and affiliation win when set."""
-        for mine, theirs in ((self.aliases, other.aliases), (self.demonyms, other.demonyms)):
+        for mine, theirs in ((self.aliases, other.aliases), (self.demonyms, other.demonyms),
+                             (self.not_forms, other.not_forms)):
             for lang, forms in theirs.items():
                 bucket = mine.setdefault(lang, [])
                 bucket += [form for form in forms if form not in bucket]
@@ -108,6 +113,17 @@ class ActorIndex:
                 first = key[0]
                 if first[:1].islower():  # "président russe" also at the start of a sentence
                     self._forms.setdefault((first[:1].upper() + first[1:],) + key[1:], (actor.name, kind))
+        # an actor's "not" phrases match like forms (longest first) and are then dropped, taking their
+        # tokens with them: "US Open" is found as a whole, so "US" inside it is not the United States
+        for actor in self.actors.values():
+            for lang_forms in actor.not_forms.values():
+                for phrase in lang_forms:
+                    key = _key(phrase)
+                    if not key:
+                        continue
+                    self._forms.setdefault(key, (None, "not"))
+                    if key[0][:1].islower():  # "accord de Paris" also at the start of a sentence
+                        self._forms.setdefault((key[0][:1].upper() + key[0][1:],) + key[1:], (None, "not"))
         self._longest = max((len(key) for key in self._forms), default=0)
         # a person's title ("le président français", "French president") names whoever holds the office:
         # after "former"/"ancien" it is someone else. Forms sharing no word with the person's name:
@@ -170,6 +186,8 @@ class ActorIndex:
                 continue
             for j in range(i, i + length):
                 taken[j] = True
+            if name is None:  # a "not" phrase: its tokens are no mention
+                continue
             start, end = tokens[i][1], tokens[i + length - 1][2]
             chosen.append(Mention(name, text[start:end], start, end, kind))
         chosen.sort(key=lambda m: m.start)
@@ -198,6 +216,8 @@ def _actor_to_dict(actor: Actor) -> dict:
         out["demonyms"] = actor.demonyms
     if actor.affiliation:
         out["affiliation"] = actor.affiliation
+    if actor.not_forms:
+        out["not"] = actor.not_forms
     return out
 
 
@@ -232,7 +252,7 @@ def parse_actors(document, path: str = "<actors>") -> list[Actor]:
         where = f"actors[{k}]"
         if not isinstance(entry, dict):
             raise StanceInputError("expected an object", path, field=where)
-        unknown = set(entry) - {"name", "type", "aliases", "demonyms", "affiliation", "note"}
+        unknown = set(entry) - {"name", "type", "aliases", "demonyms", "affiliation", "not", "note"}
         if unknown:
             raise StanceInputError(f"unknown key(s) {sorted(unknown)}", path, field=where)
         name = entry.get("name")
@@ -252,6 +272,7 @@ def parse_actors(document, path: str = "<actors>") -> list[Actor]:
                 type=kind,
                 aliases=_parse_forms(entry.get("aliases", {}), path, f"{where}.aliases"),
                 demonyms=_parse_forms(entry.get("demonyms", {}), path, f"{where}.demonyms"),
+                not_forms=_parse_forms(entry.get("not", {}), path, f"{where}.not"),
                 affiliation=affiliation.strip() if affiliation else None,
             )
         )

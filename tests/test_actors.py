@@ -88,6 +88,21 @@ def test_a_one_word_name_inside_another_name_is_not_the_actor(actors):
     assert "Russie" in actors_in("Kiev a répondu à Moscou Lundi.")  # countries are not concerned
 
 
+def test_not_phrases_are_no_mention_of_the_actor(actors):
+    """An actor's "not" phrases take their tokens away from its aliases: the tournament, the treaty, the forest."""
+    assert found(actors, "Alcaraz won the US Open, and the US praised him.")[-1] == ("États-Unis", "US")
+    assert "États-Unis" not in [a for a, _ in found(actors, "Alcaraz won the US Open on Sunday.")]
+    assert found(actors, "En quittant l'accord de Paris, Washington a isolé Paris.") == [
+        ("États-Unis", "Washington"), ("France", "Paris")]
+    assert found(actors, "Accord de Paris : Pékin reste engagé.") == [("Chine", "Pékin")]  # sentence-initial
+    assert found(actors, "Amazon deforestation fell while Amazon hired.") == [("Amazon", "Amazon")]
+    index = ActorIndex(parse_actors({"actors": [
+        {"name": "Georgia", "aliases": {"en": ["Georgia"]}, "not": {"en": ["Georgia Tech", "Atlanta, Georgia"]}}]}))
+    assert found(index, "Georgia Tech beat Georgia's rivals in Atlanta, Georgia.") == [("Georgia", "Georgia")]
+    assert index.resolve("Georgia Tech") is None and index.resolve("Georgia") == "Georgia"
+    assert index.to_dict()["actors"][0]["not"] == {"en": ["Georgia Tech", "Atlanta, Georgia"]}
+
+
 def test_offsets_are_reported(actors):
     text = "Xi Jinping a reçu Vladimir Poutine."
     for m in actors.find(text):
@@ -128,6 +143,7 @@ def test_toml_actors_file(tmp_path):
         ('{"actors": [{"name": "X", "type": "planet"}]}', "actors[0].type"),
         ('{"actors": [{"name": "X", "aliases": {"fr": [3]}}]}', "actors[0].aliases.fr[0]"),
         ('{"actors": [{"name": "X", "colour": "red"}]}', "actors[0]"),
+        ('{"actors": [{"name": "X", "not": {"en": "US Open"}}]}', "actors[0].not.en"),
         ('{"people": []}', "actors"),
     ],
 )
