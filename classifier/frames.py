@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from .errors import StanceInputError
-from .features import WORD_COLUMNS, char_wb_transform, word_ngram_transform
+from .features import WORD_COLUMNS, _strip_elision, char_wb_transform, word_ngram_transform
 from .segmentation import words
 
 # The Policy Frames Codebook categories, in the guidelines' order (used for display order only).
@@ -124,10 +124,7 @@ def _frame_cues() -> tuple[dict, dict, dict, int]:
 
 def _normalized_words(sentence: str) -> list[str]:
     # the tokenizer treats ' and ’ alike, so normalising the text first gives the same tokens
-    return [
-        w[2:] if len(w) > 2 and w[1] == "'" and w[0] in "ldjmnstc" else w
-        for w in words(sentence.replace("’", "'"))
-    ]
+    return [_strip_elision(w) for w in words(sentence.replace("’", "'"))]
 
 
 @lru_cache(maxsize=200_000)
@@ -184,22 +181,12 @@ def _as_context(x) -> str:
     return context if isinstance(context, str) and context else _as_sentence(x)
 
 
-def _words_doc(sentence: str) -> str:
-    return " ".join(_normalized_words(sentence))
-
-
-def _cues_doc(sentence: str) -> str:
-    return " ".join(f"lex={c}" for c in frame_cue_hits(sentence))
-
-
-def _cues_doc_of_tokens(tokens: list[str]) -> str:
+def _cues_doc(tokens: list[str]) -> str:
     return " ".join(f"lex={c}" for c in _cue_hits(tokens))
 
 
 def _split_on_space(doc: str) -> list[str]:
     return doc.split()
-
-
 
 
 # -------------------------------------------------------------------------------------- classifier
@@ -338,12 +325,13 @@ class FrameClassifier(BaseEstimator):
     @staticmethod
     def _docs(name: str, sentences: list[str], tokens: list[list[str]] | None = None) -> list[str]:
         """The documents vectorizer ``name`` reads; ``tokens``: the sentences' normalized words, if known."""
+        if name not in ("words", "cues"):
+            return sentences
+        if tokens is None:
+            tokens = [_normalized_words(s) for s in sentences]
         if name == "words":
-            return [" ".join(t) for t in tokens] if tokens is not None else [_words_doc(s) for s in sentences]
-        if name == "cues":
-            return ([_cues_doc_of_tokens(t) for t in tokens] if tokens is not None
-                    else [_cues_doc(s) for s in sentences])
-        return sentences
+            return [" ".join(t) for t in tokens]
+        return [_cues_doc(t) for t in tokens]
 
     def _fit_features(self, sentences: list[str]):
         fitted = {}
